@@ -1,0 +1,4 @@
+//! Public pages.
+
+pub mod home;
+pub mod not_found;

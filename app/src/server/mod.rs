@@ -1,0 +1,5 @@
+//! Server-only code: never compiled into the browser bundle.
+
+pub mod db;
+pub mod request_id;
+pub mod security;

@@ -1,0 +1,276 @@
+//! Typed settings, read once at start-up from environment variables (and an optional
+//! `.env` file). A bad value stops start-up with a message naming the variable.
+
+use std::{net::SocketAddr, path::PathBuf, time::Duration};
+
+use secrecy::SecretString;
+use url::Url;
+
+/// Every variable the binary reads: name, default, meaning. `--help` prints this
+/// table and README.md documents the same list.
+pub const VARIABLES: &[(&str, &str, &str)] = &[
+    (
+        "DATABASE_URL",
+        "(unset: embedded cluster)",
+        "PostgreSQL URL. Unset: a private cluster under DATA_DIR/postgres is started",
+    ),
+    (
+        "DATA_DIR",
+        ".data",
+        "Where the embedded database and other local state live",
+    ),
+    (
+        "LISTEN_ADDR",
+        "127.0.0.1:3000",
+        "Address the HTTP server binds",
+    ),
+    (
+        "PUBLIC_URL",
+        "http://127.0.0.1:3000",
+        "The site's public origin: links in emails, CSRF origin check",
+    ),
+    (
+        "BASE_DOMAIN",
+        "(unset)",
+        "Enables tenant subdomains {slug}.BASE_DOMAIN",
+    ),
+    (
+        "DATABASE_MAX_CONNECTIONS",
+        "10",
+        "Size of the database connection pool",
+    ),
+    (
+        "DATABASE_MAX_LIFETIME_SECS",
+        "1800",
+        "Pooled connections are replaced after this many seconds",
+    ),
+    (
+        "DATABASE_IDLE_TIMEOUT_SECS",
+        "300",
+        "Idle pooled connections are closed after this many seconds",
+    ),
+    (
+        "SHUTDOWN_GRACE_SECS",
+        "20",
+        "On SIGTERM, how long in-flight requests may take to finish",
+    ),
+    (
+        "LOG_FORMAT",
+        "text",
+        "text or json (one JSON object per line)",
+    ),
+    ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
+    (
+        "LEPTOS_SITE_ROOT",
+        "target/site",
+        "Directory of the built site (set by cargo-leptos)",
+    ),
+];
+
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error in {variable}: {message}")]
+pub struct ConfigError {
+    pub variable: &'static str,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LogFormat {
+    Text,
+    Json,
+}
+
+/// Settings of one process. `Debug` never shows secrets: they are `SecretString`.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    pub database_url: Option<SecretString>,
+    pub data_dir: PathBuf,
+    pub listen_addr: SocketAddr,
+    pub public_url: Url,
+    pub base_domain: Option<String>,
+    pub db_max_connections: u32,
+    pub db_max_lifetime: Duration,
+    pub db_idle_timeout: Duration,
+    pub shutdown_grace: Duration,
+    pub log_format: LogFormat,
+    pub site_root: PathBuf,
+}
+
+impl Settings {
+    /// Reads the process environment, after loading `.env` if there is one.
+    pub fn from_env() -> Result<Self, ConfigError> {
+        let _ = dotenvy::dotenv();
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Builds settings from any variable source (tests pass a map).
+    pub fn from_lookup(get: impl Fn(&str) -> Option<String>) -> Result<Self, ConfigError> {
+        let var = |name: &'static str| get(name).filter(|v| !v.trim().is_empty());
+        let parsed = |name: &'static str, default: &str| -> Result<String, ConfigError> {
+            Ok(var(name).unwrap_or_else(|| default.to_owned()))
+        };
+        let number = |name: &'static str, default: u64, min: u64| -> Result<u64, ConfigError> {
+            let Some(raw) = var(name) else {
+                return Ok(default);
+            };
+            match raw.trim().parse::<u64>() {
+                Ok(n) if n >= min => Ok(n),
+                _ => Err(ConfigError {
+                    variable: name,
+                    message: format!("expected a whole number of at least {min}, got {raw:?}"),
+                }),
+            }
+        };
+
+        let database_url = match var("DATABASE_URL") {
+            None => None,
+            Some(raw) => {
+                if !(raw.starts_with("postgres://") || raw.starts_with("postgresql://")) {
+                    return Err(ConfigError {
+                        variable: "DATABASE_URL",
+                        message: "expected a postgres:// or postgresql:// URL".into(),
+                    });
+                }
+                Some(SecretString::from(raw))
+            }
+        };
+
+        let listen_raw = parsed("LISTEN_ADDR", "127.0.0.1:3000")?;
+        let listen_addr = listen_raw.parse().map_err(|_| ConfigError {
+            variable: "LISTEN_ADDR",
+            message: format!("expected host:port such as 127.0.0.1:3000, got {listen_raw:?}"),
+        })?;
+
+        let public_raw = parsed("PUBLIC_URL", "http://127.0.0.1:3000")?;
+        let public_url = Url::parse(&public_raw)
+            .ok()
+            .filter(|u| matches!(u.scheme(), "http" | "https") && u.host().is_some())
+            .ok_or_else(|| ConfigError {
+                variable: "PUBLIC_URL",
+                message: format!(
+                    "expected an http(s) URL such as https://capliquify.com, got {public_raw:?}"
+                ),
+            })?;
+
+        let base_domain = match var("BASE_DOMAIN") {
+            None => None,
+            Some(d) => {
+                let d = d.trim().trim_start_matches('.').to_ascii_lowercase();
+                let valid = d.split('.').all(|label| {
+                    !label.is_empty()
+                        && label.len() <= 63
+                        && label.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                });
+                if !valid {
+                    return Err(ConfigError {
+                        variable: "BASE_DOMAIN",
+                        message: format!(
+                            "expected a domain name such as capliquify.com, got {d:?}"
+                        ),
+                    });
+                }
+                Some(d)
+            }
+        };
+
+        let log_format = match parsed("LOG_FORMAT", "text")?.as_str() {
+            "text" => LogFormat::Text,
+            "json" => LogFormat::Json,
+            other => {
+                return Err(ConfigError {
+                    variable: "LOG_FORMAT",
+                    message: format!("expected text or json, got {other:?}"),
+                });
+            }
+        };
+
+        Ok(Self {
+            database_url,
+            data_dir: PathBuf::from(parsed("DATA_DIR", ".data")?),
+            listen_addr,
+            public_url,
+            base_domain,
+            db_max_connections: number("DATABASE_MAX_CONNECTIONS", 10, 1)? as u32,
+            db_max_lifetime: Duration::from_secs(number("DATABASE_MAX_LIFETIME_SECS", 1800, 1)?),
+            db_idle_timeout: Duration::from_secs(number("DATABASE_IDLE_TIMEOUT_SECS", 300, 1)?),
+            shutdown_grace: Duration::from_secs(number("SHUTDOWN_GRACE_SECS", 20, 0)?),
+            log_format,
+            site_root: PathBuf::from(parsed("LEPTOS_SITE_ROOT", "target/site")?),
+        })
+    }
+
+    /// The origin browsers send in `Origin` for this site, e.g. `http://127.0.0.1:3000`.
+    pub fn public_origin(&self) -> String {
+        self.public_url.origin().ascii_serialization()
+    }
+}
+
+/// The variables table for `--help`.
+pub fn variables_help() -> String {
+    let mut out = String::from("Environment variables (also read from ./.env):\n");
+    for (name, default, meaning) in VARIABLES {
+        out.push_str(&format!("  {name:<28} {meaning} [default: {default}]\n"));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::HashMap;
+
+    use secrecy::ExposeSecret;
+
+    use super::*;
+
+    fn settings(pairs: &[(&str, &str)]) -> Result<Settings, ConfigError> {
+        let map: HashMap<String, String> = pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        Settings::from_lookup(|k| map.get(k).cloned())
+    }
+
+    #[test]
+    fn defaults_apply_when_nothing_is_set() {
+        let s = settings(&[]).unwrap();
+        assert!(s.database_url.is_none());
+        assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
+        assert_eq!(s.public_origin(), "http://127.0.0.1:3000");
+        assert_eq!(s.db_max_connections, 10);
+        assert_eq!(s.log_format, LogFormat::Text);
+    }
+
+    #[test]
+    fn bad_values_name_their_variable() {
+        for (name, value) in [
+            ("LISTEN_ADDR", "nowhere"),
+            ("PUBLIC_URL", "ftp://x"),
+            ("DATABASE_MAX_CONNECTIONS", "0"),
+            ("DATABASE_MAX_CONNECTIONS", "ten"),
+            ("LOG_FORMAT", "xml"),
+            ("DATABASE_URL", "mysql://x"),
+            ("BASE_DOMAIN", "bad domain;"),
+        ] {
+            let err = settings(&[(name, value)]).unwrap_err();
+            assert_eq!(err.variable, name, "{value}");
+        }
+    }
+
+    #[test]
+    fn secrets_are_not_printed() {
+        let s = settings(&[("DATABASE_URL", "postgres://u:hunter2@db/x")]).unwrap();
+        assert!(!format!("{s:?}").contains("hunter2"));
+        assert_eq!(
+            s.database_url.unwrap().expose_secret(),
+            "postgres://u:hunter2@db/x"
+        );
+    }
+
+    #[test]
+    fn every_variable_is_in_the_help() {
+        let help = variables_help();
+        for (name, _, _) in VARIABLES {
+            assert!(help.contains(name));
+        }
+    }
+}

@@ -1,0 +1,137 @@
+//! The HTTP stack: routes, middleware and the server loop.
+
+mod csrf;
+mod health;
+mod request_log;
+mod security_headers;
+
+use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
+
+use axum::{Router, extract::FromRef, middleware, routing::get};
+use leptos::prelude::LeptosOptions;
+use leptos_axum::{LeptosRoutes, generate_route_list};
+use sqlx::PgPool;
+use tokio::net::TcpListener;
+
+use crate::config::Settings;
+
+pub use csrf::CSRF_EXEMPT_PATHS;
+
+/// What every handler can reach.
+#[derive(Clone)]
+pub struct AppState {
+    pub pool: PgPool,
+    pub leptos: LeptosOptions,
+    pub started_at: Instant,
+    pub public_origin: Arc<str>,
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// The assembled router, before the listener.
+pub fn router(state: AppState) -> Router {
+    let routes = generate_route_list(app::root::App);
+    let pool = state.pool.clone();
+    let context = move || leptos::prelude::provide_context(pool.clone());
+    let shell = {
+        let options = state.leptos.clone();
+        move || app::root::shell(options.clone())
+    };
+
+    Router::new()
+        .route("/health", get(health::health))
+        .route("/ready", get(health::ready))
+        .leptos_routes_with_context(&state, routes, context.clone(), shell)
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, app::root::shell))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            csrf::verify_origin,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers::add,
+        ))
+        .layer(middleware::from_fn(request_log::log_and_tag))
+        .with_state(state)
+}
+
+/// A bound server, ready to run. Tests build it on port 0.
+pub struct Application {
+    listener: TcpListener,
+    router: Router,
+    shutdown_grace: std::time::Duration,
+}
+
+impl Application {
+    pub async fn build(settings: &Settings, pool: PgPool) -> anyhow::Result<Self> {
+        let listener = TcpListener::bind(settings.listen_addr).await?;
+        let leptos = LeptosOptions::builder()
+            .output_name("capliquify")
+            .site_root(settings.site_root.to_string_lossy().into_owned())
+            .site_pkg_dir("pkg")
+            .site_addr(listener.local_addr()?)
+            .build();
+        let state = AppState {
+            pool,
+            leptos,
+            started_at: Instant::now(),
+            public_origin: settings.public_origin().into(),
+        };
+        Ok(Self {
+            listener,
+            router: router(state),
+            shutdown_grace: settings.shutdown_grace,
+        })
+    }
+
+    pub fn local_addr(&self) -> SocketAddr {
+        self.listener
+            .local_addr()
+            .expect("a bound listener has an address")
+    }
+
+    /// Serves until `shutdown` resolves, then stops accepting and gives in-flight
+    /// requests up to SHUTDOWN_GRACE_SECS to finish.
+    pub async fn run_until(
+        self,
+        shutdown: impl Future<Output = ()> + Send + 'static,
+    ) -> std::io::Result<()> {
+        let (tx, rx) = tokio::sync::watch::channel(false);
+        let grace = self.shutdown_grace;
+        let mut server = tokio::spawn(async move {
+            let mut rx = rx;
+            axum::serve(
+                self.listener,
+                self.router
+                    .into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = rx.wait_for(|stop| *stop).await;
+            })
+            .await
+        });
+        tokio::select! {
+            result = &mut server => return result.map_err(std::io::Error::other)?,
+            () = shutdown => {}
+        }
+        let _ = tx.send(true);
+        match tokio::time::timeout(grace, &mut server).await {
+            Ok(result) => result.map_err(std::io::Error::other)?,
+            Err(_) => {
+                tracing::warn!(
+                    grace_s = grace.as_secs(),
+                    "requests still running after the grace period: closing them"
+                );
+                server.abort();
+                Ok(())
+            }
+        }
+    }
+}
