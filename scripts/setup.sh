@@ -18,6 +18,9 @@ use_shared_target_dir() {
       export CARGO_TARGET_DIR="$PWD/target"
     fi
   fi
+  # Leptos reads this at compile time to name the browser bundle; setting it for every
+  # cargo command keeps one build configuration for tests, clippy and the server.
+  export LEPTOS_OUTPUT_NAME=capliquify
   say "build directory: $CARGO_TARGET_DIR"
 }
 
