@@ -1,10 +1,10 @@
-//! The command line: `serve` (the default) and `migrate`.
+//! The command line: `serve` (the default), `migrate` and `tenant`.
 
-use std::process::ExitCode;
+use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
-use crate::{config::Settings, serve};
+use crate::{config::Settings, serve, tenants};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -23,17 +23,56 @@ pub enum Command {
     /// Serve the web application (the default). Applies pending migrations first;
     /// without DATABASE_URL it starts the embedded PostgreSQL under DATA_DIR.
     Serve,
-    /// Apply pending platform migrations and exit.
+    /// Apply platform migrations, then the tenant template to every tenant schema.
     Migrate {
-        /// Apply nothing; exit with status 1 when any migration is pending.
+        /// Apply nothing; exit with status 1 while anything is behind.
         #[arg(long)]
         check: bool,
+        /// Tenant schemas migrated at the same time.
+        #[arg(long, default_value_t = 4, value_parser = clap::value_parser!(u16).range(1..=64))]
+        jobs: u16,
+    },
+    /// Manage tenants (customer organizations).
+    #[command(subcommand)]
+    Tenant(TenantCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum TenantCommand {
+    /// Create a tenant with its own schema (idempotent for the same name and slug).
+    Create {
+        /// The organization's display name.
+        #[arg(long)]
+        name: String,
+        /// The address: 3-40 lowercase letters, digits and hyphens.
+        #[arg(long)]
+        slug: String,
+    },
+    /// List tenants with status, plan and schema version.
+    List,
+    /// Soft-delete a tenant: locked at once, schema dropped by a later purge.
+    Delete { slug: String },
+    /// Drop the schemas of tenants deleted at least this many days ago.
+    Purge {
+        #[arg(long, default_value_t = 30)]
+        older_than_days: u32,
+    },
+    /// Check every tenant schema against the template; exit 1 on any problem.
+    Verify,
+    /// Write a tenant's data to a JSON file.
+    Export { slug: String, file: PathBuf },
+    /// Create a tenant from an export file (optionally under another slug).
+    Import {
+        file: PathBuf,
+        #[arg(long)]
+        slug: Option<String>,
     },
 }
 
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<ExitCode> {
     match cli.command.unwrap_or(Command::Serve) {
         Command::Serve => serve::serve(settings).await.map(|()| ExitCode::SUCCESS),
-        Command::Migrate { check } => serve::migrate(settings, check).await,
+        Command::Migrate { check, jobs } => serve::migrate(settings, check, jobs.into()).await,
+        Command::Tenant(command) => tenants::run(settings, command).await,
     }
 }

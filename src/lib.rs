@@ -7,3 +7,4 @@ pub mod embedded_db;
 pub mod http;
 pub mod serve;
 pub mod telemetry;
+pub mod tenants;

@@ -6,7 +6,10 @@ use anyhow::Context;
 use secrecy::{ExposeSecret, SecretString};
 use sqlx::{PgPool, postgres::PgConnectOptions};
 
-use app::server::db;
+use app::{
+    server::db,
+    tenancy::template::{self, TENANT_TEMPLATE},
+};
 
 use crate::{config::Settings, embedded_db::EmbeddedPostgres, http::Application};
 
@@ -81,31 +84,88 @@ async fn run_server(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
     db::migrate_platform(pool)
         .await
         .context("could not apply the platform migrations")?;
+    let report = template::migrate_all(pool, &TENANT_TEMPLATE, 4, |_| {})
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if report.behind > 0 {
+        tracing::info!(
+            migrated = report.migrated,
+            failed = report.failed.len(),
+            "tenant schemas migrated"
+        );
+    }
+    for (slug, error) in &report.failed {
+        tracing::error!(tenant = %slug, %error, "tenant schema could not be migrated");
+    }
     let app = Application::build(settings, pool.clone()).await?;
     tracing::info!(address = %app.local_addr(), "CapLiquify is listening on {}", settings.public_url);
     app.run_until(shutdown_signal()).await?;
     Ok(())
 }
 
-pub async fn migrate(settings: Settings, check: bool) -> anyhow::Result<ExitCode> {
+pub async fn migrate(settings: Settings, check: bool, jobs: usize) -> anyhow::Result<ExitCode> {
     let database = Database::open(&settings).await?;
-    let result = async {
-        let pending = db::pending_platform_migrations(&database.pool).await?;
-        if check {
-            if pending.is_empty() {
-                println!("platform schema is up to date");
-                return Ok(ExitCode::SUCCESS);
-            }
-            println!("platform migrations pending: {pending:?}");
-            return Ok(ExitCode::FAILURE);
-        }
-        db::migrate_platform(&database.pool).await?;
-        println!("applied {} platform migration(s)", pending.len());
-        Ok(ExitCode::SUCCESS)
-    }
-    .await;
+    let result = if check {
+        check_migrations(&database.pool).await
+    } else {
+        migrate_everything(&database.pool, jobs).await
+    };
     database.close().await;
     result
+}
+
+async fn check_migrations(pool: &PgPool) -> anyhow::Result<ExitCode> {
+    let pending = db::pending_platform_migrations(pool).await?;
+    if !pending.is_empty() {
+        println!("platform migrations pending: {pending:?}");
+        return Ok(ExitCode::FAILURE);
+    }
+    let behind = template::count_behind(pool, &TENANT_TEMPLATE)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    if behind > 0 {
+        println!("{behind} tenant schema(s) behind the template");
+        return Ok(ExitCode::FAILURE);
+    }
+    println!("platform and tenant schemas are up to date");
+    Ok(ExitCode::SUCCESS)
+}
+
+async fn migrate_everything(pool: &PgPool, jobs: usize) -> anyhow::Result<ExitCode> {
+    let pending = db::pending_platform_migrations(pool).await?;
+    db::migrate_platform(pool).await?;
+    println!("platform: applied {} migration(s)", pending.len());
+
+    let behind = template::count_behind(pool, &TENANT_TEMPLATE)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let bar = indicatif::ProgressBar::new(behind.max(0) as u64).with_style(
+        indicatif::ProgressStyle::with_template("tenants {bar:40} {pos}/{len} {msg}")
+            .expect("valid progress template"),
+    );
+    let report = template::migrate_all(pool, &TENANT_TEMPLATE, jobs, |outcome| {
+        bar.inc(1);
+        if let template::Outcome::Failed { slug, .. } = outcome {
+            bar.set_message(format!("failed: {slug}"));
+        }
+    })
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
+    bar.finish_and_clear();
+    println!(
+        "tenants: {} migrated, {} already up to date, {} failed",
+        report.migrated,
+        report.up_to_date,
+        report.failed.len()
+    );
+    for (slug, error) in &report.failed {
+        println!("  {slug}: {error}");
+    }
+    Ok(if report.failed.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
 }
 
 /// Resolves on Ctrl-C or SIGTERM.

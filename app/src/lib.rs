@@ -10,6 +10,7 @@ pub mod pages;
 pub mod root;
 #[cfg(feature = "ssr")]
 pub mod server;
+pub mod tenancy;
 
 pub use error::AppError;
 

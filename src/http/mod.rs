@@ -7,6 +7,7 @@ mod security_headers;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
 
+use app::tenancy::TenancyConfig;
 use axum::{Router, extract::FromRef, middleware, routing::get};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -24,11 +25,24 @@ pub struct AppState {
     pub leptos: LeptosOptions,
     pub started_at: Instant,
     pub public_origin: Arc<str>,
+    pub tenancy: TenancyConfig,
 }
 
 impl FromRef<AppState> for LeptosOptions {
     fn from_ref(state: &AppState) -> Self {
         state.leptos.clone()
+    }
+}
+
+impl FromRef<AppState> for PgPool {
+    fn from_ref(state: &AppState) -> Self {
+        state.pool.clone()
+    }
+}
+
+impl FromRef<AppState> for TenancyConfig {
+    fn from_ref(state: &AppState) -> Self {
+        state.tenancy.clone()
     }
 }
 
@@ -83,6 +97,9 @@ impl Application {
             leptos,
             started_at: Instant::now(),
             public_origin: settings.public_origin().into(),
+            tenancy: TenancyConfig {
+                base_domain: settings.base_domain.clone(),
+            },
         };
         Ok(Self {
             listener,

@@ -60,6 +60,8 @@ pub async fn fresh_database() -> PgConnectOptions {
 
 /// A fresh, migrated database.
 pub async fn migrated_pool() -> PgPool {
+    // Internal errors are only logged: show them in a failing test's output.
+    capliquify::telemetry::init(capliquify::config::LogFormat::Text);
     let pool = PgPoolOptions::new()
         .max_connections(5)
         .connect_with(fresh_database().await)

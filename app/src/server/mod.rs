@@ -1,5 +1,6 @@
 //! Server-only code: never compiled into the browser bundle.
 
+pub mod audit;
 pub mod db;
 pub mod request_id;
 pub mod security;

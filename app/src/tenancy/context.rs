@@ -1,0 +1,132 @@
+//! The tenant context: the only way to reach a tenant's tables.
+
+use std::ops::{Deref, DerefMut};
+
+use sqlx::{PgConnection, PgPool, Postgres, Transaction};
+use time::OffsetDateTime;
+
+use super::{SchemaName, Tenant, TenantStatus, template::set_local_search_path};
+use crate::AppError;
+
+/// What the tenant's state allows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    ReadWrite,
+    /// Payment is overdue: members can look but not change anything.
+    ReadOnly,
+}
+
+/// A resolved tenant that may be served. Only [`super::resolve`] makes one (after the
+/// registry lookup and the status gates; membership and role checks join them there),
+/// and only a context hands out [`TenantTx`], so code without a context has no way to
+/// tenant tables: pooled connections' search path does not include any tenant schema.
+#[derive(Debug, Clone)]
+pub struct TenantContext {
+    tenant: Tenant,
+    access: Access,
+}
+
+impl TenantContext {
+    /// Applies the status gates to a tenant from the registry.
+    pub(super) fn admit(tenant: Tenant, now: OffsetDateTime) -> Result<Self, AppError> {
+        let access = match tenant.status {
+            TenantStatus::Deleted => return Err(AppError::not_found("Organization")),
+            TenantStatus::Suspended => {
+                return Err(AppError::Locked {
+                    message: format!(
+                        "{} is suspended. Its data is kept; an owner can settle the account under billing to restore access.",
+                        tenant.name
+                    ),
+                });
+            }
+            TenantStatus::Cancelled => {
+                return Err(AppError::Locked {
+                    message: format!(
+                        "{} has cancelled its subscription. Its data is kept; an owner can subscribe again under billing.",
+                        tenant.name
+                    ),
+                });
+            }
+            TenantStatus::Trial if tenant.trial_ends_at.is_some_and(|end| end <= now) => {
+                return Err(AppError::BillingRequired {
+                    message: format!(
+                        "The free trial of {} has ended. Choose a plan to continue; your data is kept.",
+                        tenant.name
+                    ),
+                });
+            }
+            TenantStatus::PastDue => Access::ReadOnly,
+            TenantStatus::Trial | TenantStatus::Active => Access::ReadWrite,
+        };
+        Ok(Self { tenant, access })
+    }
+
+    pub fn tenant(&self) -> &Tenant {
+        &self.tenant
+    }
+
+    pub fn access(&self) -> Access {
+        self.access
+    }
+
+    /// A read-only transaction on the tenant's schema. It reads one snapshot, so
+    /// figures computed from several queries agree with each other.
+    pub async fn read(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
+        TenantTx::begin(pool, &self.tenant.schema, true).await
+    }
+
+    /// A read-write transaction; refused while the tenant is read-only.
+    pub async fn write(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
+        if self.access == Access::ReadOnly {
+            return Err(AppError::ReadOnly {
+                message: format!(
+                    "{} is read-only until the overdue payment is settled. An owner can update the payment method under billing.",
+                    self.tenant.name
+                ),
+            });
+        }
+        TenantTx::begin(pool, &self.tenant.schema, false).await
+    }
+}
+
+/// A transaction whose unqualified table names are the tenant's. Dereferences to the
+/// connection for queries; dropped without [`TenantTx::commit`] it rolls back.
+pub struct TenantTx {
+    tx: Transaction<'static, Postgres>,
+}
+
+impl TenantTx {
+    /// For the context and for operator tools (export, import) that act on a tenant
+    /// whatever its state.
+    pub(super) async fn begin(
+        pool: &PgPool,
+        schema: &SchemaName,
+        read_only: bool,
+    ) -> Result<Self, AppError> {
+        let mut tx = pool.begin().await?;
+        if read_only {
+            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .execute(&mut *tx)
+                .await?;
+        }
+        set_local_search_path(&mut tx, schema).await?;
+        Ok(Self { tx })
+    }
+
+    pub async fn commit(self) -> Result<(), AppError> {
+        Ok(self.tx.commit().await?)
+    }
+}
+
+impl Deref for TenantTx {
+    type Target = PgConnection;
+    fn deref(&self) -> &PgConnection {
+        &self.tx
+    }
+}
+
+impl DerefMut for TenantTx {
+    fn deref_mut(&mut self) -> &mut PgConnection {
+        &mut self.tx
+    }
+}

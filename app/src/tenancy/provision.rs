@@ -1,0 +1,125 @@
+//! Creating a tenant: registry row, schema, template tables and indexes in one
+//! transaction, so a failure or crash part-way leaves nothing behind.
+
+use sqlx::{PgConnection, PgPool, migrate::Migrator};
+use uuid::Uuid;
+
+use super::{
+    SchemaName, Slug, Tenant, TenantStatus,
+    registry::{self, COLUMNS},
+    template::{self, TENANT_TEMPLATE},
+};
+use crate::AppError;
+
+/// Length of the free trial every new organization starts with.
+pub const TRIAL_DAYS: i32 = 14;
+
+#[derive(Debug)]
+pub struct Provisioned {
+    pub tenant: Tenant,
+    /// False when the same tenant already existed (creation is idempotent).
+    pub created: bool,
+}
+
+/// Why provisioning failed; expected failures are `AppError`s with a user message.
+pub type ProvisionError = AppError;
+
+/// Creates the tenant `slug` named `name` at the latest template version. Asking again
+/// for the same slug and name returns the existing tenant; a slug already taken by
+/// another organization is a conflict.
+pub async fn provision(pool: &PgPool, name: &str, slug: &str) -> Result<Provisioned, AppError> {
+    provision_with(pool, &TENANT_TEMPLATE, name, slug).await
+}
+
+/// [`provision`] with an explicit template (tests use broken ones).
+pub async fn provision_with(
+    pool: &PgPool,
+    template: &Migrator,
+    name: &str,
+    slug: &str,
+) -> Result<Provisioned, AppError> {
+    let slug = Slug::parse(slug)?;
+    let name = validate_name(name)?;
+    let mut tx = pool.begin().await?;
+    match create_in(&mut tx, template, &name, &slug).await? {
+        Some(tenant) => {
+            tx.commit().await?;
+            Ok(Provisioned {
+                tenant,
+                created: true,
+            })
+        }
+        None => {
+            tx.rollback().await?;
+            existing(pool, &name, &slug).await
+        }
+    }
+}
+
+/// Inside the caller's transaction: registry row, schema, template. `None` when the
+/// slug is taken (a concurrent creator waits here until the first one finishes).
+/// Leaves the transaction's search path on the new schema.
+pub(super) async fn create_in(
+    conn: &mut PgConnection,
+    template: &Migrator,
+    name: &str,
+    slug: &Slug,
+) -> Result<Option<Tenant>, AppError> {
+    let id = Uuid::new_v4();
+    let schema = SchemaName::for_tenant(id);
+    let inserted: Option<Uuid> = sqlx::query_scalar(
+        "INSERT INTO tenants (id, slug, name, schema_name, status, trial_ends_at)
+         VALUES ($1, $2, $3, $4, 'trial', now() + make_interval(days => $5))
+         ON CONFLICT (slug) DO NOTHING RETURNING id",
+    )
+    .bind(id)
+    .bind(slug.as_str())
+    .bind(name)
+    .bind(schema.as_str())
+    .bind(TRIAL_DAYS)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if inserted.is_none() {
+        return Ok(None);
+    }
+    sqlx::query(&format!("CREATE SCHEMA {}", schema.quoted()))
+        .execute(&mut *conn)
+        .await?;
+    template::apply(conn, &schema, template).await?;
+    crate::server::audit::record_system(conn, Some(id), "tenant.created", slug.as_str()).await?;
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM public.tenants WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *conn)
+    .await?;
+    Tenant::from_row(&row).map(Some)
+}
+
+async fn existing(pool: &PgPool, name: &str, slug: &Slug) -> Result<Provisioned, AppError> {
+    match registry::find_by_slug(pool, slug).await? {
+        Some(tenant) if tenant.name == name && tenant.status != TenantStatus::Deleted => {
+            Ok(Provisioned {
+                tenant,
+                created: false,
+            })
+        }
+        _ => Err(AppError::Conflict {
+            message: format!("The address {slug} is already taken; please choose another."),
+        }),
+    }
+}
+
+fn validate_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(AppError::invalid("name", "Enter the organization's name."));
+    }
+    if name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "name",
+            "Use at most 200 characters and no control characters.",
+        ));
+    }
+    Ok(name.to_owned())
+}
