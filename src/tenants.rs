@@ -38,17 +38,17 @@ async fn execute(database: &Database, command: TenantCommand) -> anyhow::Result<
         }
         TenantCommand::List => {
             println!(
-                "{:<40} {:<10} {:<12} {:>7}  {:<30} name",
+                "{:<40} {:<10} {:<12} {:>7}  {:<10}  name",
                 "slug", "status", "plan", "version", "created"
             );
             for t in tenancy::list(pool).await.map_err(user_error)? {
                 println!(
-                    "{:<40} {:<10} {:<12} {:>7}  {:<30} {}",
+                    "{:<40} {:<10} {:<12} {:>7}  {:<10}  {}",
                     t.slug,
                     t.status.as_str(),
                     t.plan,
                     t.schema_version,
-                    t.created_at.to_string(),
+                    t.created_at.date().to_string(),
                     t.name
                 );
             }
