@@ -115,14 +115,23 @@ async fn latest_template(extra: &[(String, String)]) -> anyhow::Result<Migrator>
     Ok(migrator)
 }
 
-/// Resolve the tenant, open a read transaction with the local search path, run one
+/// Resolve the tenant and the membership, open a read transaction with the local search path, run one
 /// small query, commit: what every tenant request pays.
 async fn context_cost(pool: &PgPool) -> anyhow::Result<()> {
     let key = TenantKey::Slug(Slug::parse("bench-0")?);
+    let user = uuid::Uuid::new_v4();
+    sqlx::query("INSERT INTO users (id, name, email) VALUES ($1, 'Bench', 'bench@example.test')")
+        .bind(user)
+        .execute(pool)
+        .await?;
+    sqlx::query("INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $1, 'member' FROM tenants WHERE slug = 'bench-0'")
+        .bind(user)
+        .execute(pool)
+        .await?;
     let mut times = Vec::new();
     for _ in 0..2000 {
         let started = Instant::now();
-        let ctx = tenancy::resolve(pool, &key).await?;
+        let ctx = tenancy::resolve(pool, &key, user).await?;
         let mut tx = ctx.read(pool).await?;
         sqlx::query("SELECT 1 FROM products LIMIT 1")
             .execute(&mut *tx)
@@ -132,7 +141,7 @@ async fn context_cost(pool: &PgPool) -> anyhow::Result<()> {
     }
     println!();
     println!(
-        "tenant context per request (resolve + transaction + search path + one query): p50 {}, p99 {}",
+        "tenant context per request (resolve + membership + transaction + search path + one query): p50 {}, p99 {}",
         ms(percentile(&mut times, 50)),
         ms(percentile(&mut times, 99))
     );

@@ -23,8 +23,10 @@ use app::{
 use common::migrated_pool;
 use sqlx::{PgPool, migrate::Migrator, postgres::PgPoolOptions};
 
+/// The context of an owner of tenant `slug` (made a member on first use).
 async fn slug_ctx(pool: &PgPool, slug: &str) -> Result<tenancy::TenantContext, AppError> {
-    tenancy::resolve(pool, &TenantKey::Slug(Slug::parse(slug).unwrap())).await
+    let user = common::member_of(pool, slug, "owner").await;
+    tenancy::resolve(pool, &TenantKey::Slug(Slug::parse(slug).unwrap()), user).await
 }
 
 async fn schema_count(pool: &PgPool) -> i64 {
@@ -151,7 +153,7 @@ async fn a_failure_part_way_leaves_nothing_behind() {
         "CREATE TABLE fine (x int); SELECT no_such_function();",
     )])
     .await;
-    let err = tenancy::provision_with(&pool, &broken, "Half Made", "half-made")
+    let err = tenancy::provision_with(&pool, &broken, "Half Made", "half-made", None)
         .await
         .unwrap_err();
     assert!(matches!(err, AppError::Internal { .. }), "{err:?}");
@@ -326,13 +328,15 @@ async fn tenant_status_gates_access() {
         "a paying tenant's old trial date does not matter"
     );
 
+    let user = common::member_of(&pool, "gated", "viewer").await;
+    let unknown = TenantKey::Slug(Slug::parse("nobody-here").unwrap());
     assert!(matches!(
-        slug_ctx(&pool, "nobody-here").await,
+        tenancy::resolve(&pool, &unknown, user).await,
         Err(AppError::NotFound { .. })
     ));
     let id = uuid::Uuid::new_v4();
     assert!(matches!(
-        tenancy::resolve(&pool, &TenantKey::Id(id)).await,
+        tenancy::resolve(&pool, &TenantKey::Id(id), user).await,
         Err(AppError::NotFound { .. })
     ));
 }
@@ -344,11 +348,13 @@ async fn deleted_tenants_are_gone_at_once_and_purged_later() {
         .await
         .unwrap()
         .tenant;
+    let user = common::member_of(&pool, "leaving", "owner").await;
     tenancy::delete(&pool, &Slug::parse("leaving").unwrap())
         .await
         .unwrap();
+    let key = TenantKey::Slug(Slug::parse("leaving").unwrap());
     assert!(matches!(
-        slug_ctx(&pool, "leaving").await,
+        tenancy::resolve(&pool, &key, user).await,
         Err(AppError::NotFound { .. })
     ));
     assert_eq!(schema_count(&pool).await, 1, "data kept until the purge");
@@ -369,6 +375,12 @@ async fn deleted_tenants_are_gone_at_once_and_purged_later() {
             .await
             .unwrap();
     assert_eq!(audit, ["tenant.created", "tenant.deleted", "tenant.purged"]);
+    let members: i64 = sqlx::query_scalar("SELECT count(*) FROM memberships WHERE tenant_id = $1")
+        .bind(t.id)
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(members, 0, "memberships go with the purged tenant");
 }
 
 #[tokio::test]
@@ -544,4 +556,56 @@ async fn export_and_import_round_trip() {
         Err(AppError::BadRequest { .. })
     ));
     assert_eq!(schema_count(&pool).await, 2);
+}
+
+#[tokio::test]
+async fn membership_and_role_decide_what_a_user_may_do() {
+    let pool = migrated_pool().await;
+    tenancy::provision(&pool, "Roles Co", "roles-co")
+        .await
+        .unwrap();
+    tenancy::provision(&pool, "Elsewhere", "elsewhere")
+        .await
+        .unwrap();
+    let key = TenantKey::Slug(Slug::parse("roles-co").unwrap());
+
+    let viewer = common::member_of(&pool, "roles-co", "viewer").await;
+    let ctx = tenancy::resolve(&pool, &key, viewer).await.unwrap();
+    assert!(ctx.read(&pool).await.is_ok());
+    assert!(
+        matches!(ctx.write(&pool).await, Err(AppError::Forbidden)),
+        "viewers change nothing"
+    );
+
+    let member = common::member_of(&pool, "roles-co", "member").await;
+    let ctx = tenancy::resolve(&pool, &key, member).await.unwrap();
+    assert!(ctx.write(&pool).await.is_ok());
+    assert!(matches!(
+        ctx.require(app::accounts::Permission::ManageMembers),
+        Err(AppError::Forbidden)
+    ));
+
+    // A member of another organization is told this one does not exist.
+    let outsider = common::member_of(&pool, "elsewhere", "owner").await;
+    assert!(matches!(
+        tenancy::resolve(&pool, &key, outsider).await,
+        Err(AppError::NotFound { .. })
+    ));
+
+    // Removal takes effect on the next call.
+    let t = tenancy::resolve(&pool, &key, member)
+        .await
+        .unwrap()
+        .tenant()
+        .id;
+    sqlx::query("DELETE FROM memberships WHERE tenant_id = $1 AND user_id = $2")
+        .bind(t)
+        .bind(member)
+        .execute(&pool)
+        .await
+        .unwrap();
+    assert!(matches!(
+        tenancy::resolve(&pool, &key, member).await,
+        Err(AppError::NotFound { .. })
+    ));
 }

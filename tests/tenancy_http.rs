@@ -30,6 +30,17 @@ async fn whoami(ctx: TenantContext) -> String {
     ctx.tenant().slug.clone()
 }
 
+/// Signs the session in as the user in the path (the real sign-in server function is
+/// tested in accounts.rs; this router has only the extractor under test).
+async fn sign_in_as(
+    session: tower_sessions::Session,
+    axum::extract::Path(user): axum::extract::Path<uuid::Uuid>,
+) {
+    app::accounts::session::sign_in(&session, user)
+        .await
+        .unwrap();
+}
+
 async fn serve(pool: PgPool) -> String {
     let state = State {
         pool,
@@ -40,6 +51,10 @@ async fn serve(pool: PgPool) -> String {
     let router = Router::new()
         .route("/app/{slug}/whoami", get(whoami))
         .route("/api/whoami", get(whoami))
+        .route("/sign-in/{user}", get(sign_in_as))
+        .layer(tower_sessions::SessionManagerLayer::new(
+            tower_sessions::MemoryStore::default(),
+        ))
         .with_state(state);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
@@ -61,8 +76,30 @@ async fn requests_resolve_their_tenant_or_are_refused_clearly() {
         .execute(&pool)
         .await
         .unwrap();
+    let user = common::member_of(&pool, "acme", "viewer").await;
+    sqlx::query("INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $1, 'owner' FROM tenants WHERE slug = 'locked-co'")
+        .bind(user)
+        .execute(&pool)
+        .await
+        .unwrap();
     let base = serve(pool).await;
-    let client = reqwest::Client::new();
+    let client = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .unwrap();
+
+    let res = client
+        .get(format!("{base}/app/acme/whoami"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED, "no one signed in");
+    client
+        .get(format!("{base}/sign-in/{user}"))
+        .send()
+        .await
+        .unwrap();
+
     let get = |path: &str, headers: Vec<(&'static str, String)>| {
         let mut req = client.get(format!("{base}{path}"));
         for (k, v) in headers {

@@ -37,6 +37,8 @@ pub enum AppError {
     ReadOnly { message: String },
     #[error("{message}")]
     BillingRequired { message: String },
+    #[error("{message}")]
+    RateLimited { message: String },
     #[error("Something went wrong on our side. We have been notified (reference {}).", request_id.as_deref().unwrap_or("unknown"))]
     Internal { request_id: Option<String> },
     /// Transport failures between the browser and a server function.
@@ -76,6 +78,7 @@ impl AppError {
             Self::Locked { .. } => 403,
             Self::ReadOnly { .. } => 403,
             Self::BillingRequired { .. } => 402,
+            Self::RateLimited { .. } => 429,
             Self::Internal { .. } => 500,
             Self::Transport { .. } => 502,
         }

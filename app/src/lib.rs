@@ -4,6 +4,7 @@
 //! functions and the server-only domain under [`server`]) and with `hydrate` into the
 //! WebAssembly bundle that makes the server-rendered pages interactive.
 
+pub mod accounts;
 pub mod error;
 pub mod metrics;
 pub mod pages;

@@ -3,11 +3,16 @@
 use leptos::prelude::*;
 use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
-    StaticSegment,
     components::{Route, Router, Routes},
+    path,
 };
 
-use crate::pages::{home::HomePage, not_found::NotFound};
+use crate::pages::{
+    auth::{LogInPage, SignUpPage},
+    home::HomePage,
+    not_found::NotFound,
+    workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
+};
 
 /// The document around every server-rendered page. Each response gets a fresh CSP
 /// nonce; the hydration scripts carry it and the policy header names it.
@@ -52,7 +57,12 @@ pub fn App() -> impl IntoView {
             <SiteHeader />
             <main id="main">
                 <Routes fallback=NotFound>
-                    <Route path=StaticSegment("") view=HomePage />
+                    <Route path=path!("") view=HomePage />
+                    <Route path=path!("/signup") view=SignUpPage />
+                    <Route path=path!("/login") view=LogInPage />
+                    <Route path=path!("/app") view=AppIndex />
+                    <Route path=path!("/app/new") view=NewOrganizationPage />
+                    <Route path=path!("/app/:slug") view=OrganizationPage />
                 </Routes>
             </main>
             <SiteFooter />
@@ -68,6 +78,10 @@ fn SiteHeader() -> impl IntoView {
                 <span class="brand-mark" aria-hidden="true">"◆"</span>
                 "CapLiquify"
             </a>
+            <nav class="site-nav" aria-label="Account">
+                <a href="/login">"Sign in"</a>
+                <a class="button primary" href="/signup">"Start free trial"</a>
+            </nav>
         </header>
     }
 }

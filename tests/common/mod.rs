@@ -101,3 +101,24 @@ pub async fn spawn_app_with(pool: PgPool) -> TestApp {
         stop: Some(stop),
     }
 }
+
+/// A user with `role` in tenant `slug` (an existing member keeps their role).
+pub async fn member_of(pool: &PgPool, slug: &str, role: &str) -> uuid::Uuid {
+    let user = uuid::Uuid::new_v4();
+    sqlx::query("INSERT INTO users (id, name, email) VALUES ($1, 'Test User', $2)")
+        .bind(user)
+        .bind(format!("{user}@example.test"))
+        .execute(pool)
+        .await
+        .unwrap();
+    sqlx::query(
+        "INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $2, $3 FROM tenants WHERE slug = $1",
+    )
+    .bind(slug)
+    .bind(user)
+    .bind(role)
+    .execute(pool)
+    .await
+    .unwrap();
+    user
+}

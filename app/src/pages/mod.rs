@@ -1,4 +1,7 @@
-//! Public pages.
+//! Pages: public, sign-in and the signed-in workspace.
 
+pub mod auth;
+pub mod forms;
 pub mod home;
 pub mod not_found;
+pub mod workspace;

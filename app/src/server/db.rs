@@ -31,8 +31,11 @@ pub fn pool(options: PgConnectOptions, settings: PoolSettings) -> PgPool {
         .connect_lazy_with(options)
 }
 
+/// Applies the platform migrations and creates the session table.
 pub async fn migrate_platform(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
-    PLATFORM_MIGRATIONS.run(pool).await
+    PLATFORM_MIGRATIONS.run(pool).await?;
+    super::sessions::migrate(pool).await?;
+    Ok(())
 }
 
 /// Platform migrations the database has not applied yet.

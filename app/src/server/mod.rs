@@ -2,5 +2,7 @@
 
 pub mod audit;
 pub mod db;
+pub mod request;
 pub mod request_id;
 pub mod security;
+pub mod sessions;

@@ -4,9 +4,13 @@ use std::ops::{Deref, DerefMut};
 
 use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
+use uuid::Uuid;
 
 use super::{SchemaName, Tenant, TenantStatus, template::set_local_search_path};
-use crate::AppError;
+use crate::{
+    AppError,
+    accounts::{Permission, Role},
+};
 
 /// What the tenant's state allows.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -16,19 +20,26 @@ pub enum Access {
     ReadOnly,
 }
 
-/// A resolved tenant that may be served. Only [`super::resolve`] makes one (after the
-/// registry lookup and the status gates; membership and role checks join them there),
+/// A resolved tenant that may be served to one of its members. Only
+/// [`super::resolve`] makes one (registry lookup, membership, status gates),
 /// and only a context hands out [`TenantTx`], so code without a context has no way to
 /// tenant tables: pooled connections' search path does not include any tenant schema.
 #[derive(Debug, Clone)]
 pub struct TenantContext {
     tenant: Tenant,
     access: Access,
+    user: Uuid,
+    role: Role,
 }
 
 impl TenantContext {
     /// Applies the status gates to a tenant from the registry.
-    pub(super) fn admit(tenant: Tenant, now: OffsetDateTime) -> Result<Self, AppError> {
+    pub(super) fn admit(
+        tenant: Tenant,
+        user: Uuid,
+        role: Role,
+        now: OffsetDateTime,
+    ) -> Result<Self, AppError> {
         let access = match tenant.status {
             TenantStatus::Deleted => return Err(AppError::not_found("Organization")),
             TenantStatus::Suspended => {
@@ -58,7 +69,12 @@ impl TenantContext {
             TenantStatus::PastDue => Access::ReadOnly,
             TenantStatus::Trial | TenantStatus::Active => Access::ReadWrite,
         };
-        Ok(Self { tenant, access })
+        Ok(Self {
+            tenant,
+            access,
+            user,
+            role,
+        })
     }
 
     pub fn tenant(&self) -> &Tenant {
@@ -69,14 +85,34 @@ impl TenantContext {
         self.access
     }
 
+    /// The member this context acts for.
+    pub fn user(&self) -> Uuid {
+        self.user
+    }
+
+    pub fn role(&self) -> Role {
+        self.role
+    }
+
+    /// Refuses unless the member's role grants `permission`.
+    pub fn require(&self, permission: Permission) -> Result<(), AppError> {
+        if self.role.allows(permission) {
+            Ok(())
+        } else {
+            Err(AppError::Forbidden)
+        }
+    }
+
     /// A read-only transaction on the tenant's schema. It reads one snapshot, so
     /// figures computed from several queries agree with each other.
     pub async fn read(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
         TenantTx::begin(pool, &self.tenant.schema, true).await
     }
 
-    /// A read-write transaction; refused while the tenant is read-only.
+    /// A read-write transaction; refused to roles that may not edit and while the
+    /// tenant is read-only.
     pub async fn write(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
+        self.require(Permission::EditData)?;
         if self.access == Access::ReadOnly {
             return Err(AppError::ReadOnly {
                 message: format!(

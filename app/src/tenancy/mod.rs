@@ -27,7 +27,7 @@ pub mod verify;
 #[cfg(feature = "ssr")]
 pub use {
     context::{Access, TenantContext, TenantTx},
-    provision::{ProvisionError, Provisioned, provision, provision_with},
+    provision::{Provisioned, provision, provision_owned, provision_with},
     registry::{Tenant, delete, list, purge_deleted},
     resolve::{TenancyConfig, TenantKey, resolve, tenant_key},
     schema_name::SchemaName,

@@ -21,27 +21,36 @@ pub struct Provisioned {
     pub created: bool,
 }
 
-/// Why provisioning failed; expected failures are `AppError`s with a user message.
-pub type ProvisionError = AppError;
-
 /// Creates the tenant `slug` named `name` at the latest template version. Asking again
 /// for the same slug and name returns the existing tenant; a slug already taken by
 /// another organization is a conflict.
 pub async fn provision(pool: &PgPool, name: &str, slug: &str) -> Result<Provisioned, AppError> {
-    provision_with(pool, &TENANT_TEMPLATE, name, slug).await
+    provision_with(pool, &TENANT_TEMPLATE, name, slug, None).await
 }
 
-/// [`provision`] with an explicit template (tests use broken ones).
+/// [`provision`] for a signed-in user, who becomes the owner in the same transaction.
+/// Asking again returns the existing tenant only to a member of it.
+pub async fn provision_owned(
+    pool: &PgPool,
+    name: &str,
+    slug: &str,
+    owner: Uuid,
+) -> Result<Provisioned, AppError> {
+    provision_with(pool, &TENANT_TEMPLATE, name, slug, Some(owner)).await
+}
+
+/// [`provision`] with an explicit template (tests use broken ones) and owner.
 pub async fn provision_with(
     pool: &PgPool,
     template: &Migrator,
     name: &str,
     slug: &str,
+    owner: Option<Uuid>,
 ) -> Result<Provisioned, AppError> {
     let slug = Slug::parse(slug)?;
     let name = validate_name(name)?;
     let mut tx = pool.begin().await?;
-    match create_in(&mut tx, template, &name, &slug).await? {
+    match create_in(&mut tx, template, &name, &slug, owner).await? {
         Some(tenant) => {
             tx.commit().await?;
             Ok(Provisioned {
@@ -51,12 +60,13 @@ pub async fn provision_with(
         }
         None => {
             tx.rollback().await?;
-            existing(pool, &name, &slug).await
+            existing(pool, &name, &slug, owner).await
         }
     }
 }
 
-/// Inside the caller's transaction: registry row, schema, template. `None` when the
+/// Inside the caller's transaction: registry row, schema, template, the owner's
+/// membership and the audit record. `None` when the
 /// slug is taken (a concurrent creator waits here until the first one finishes).
 /// Leaves the transaction's search path on the new schema.
 pub(super) async fn create_in(
@@ -64,6 +74,7 @@ pub(super) async fn create_in(
     template: &Migrator,
     name: &str,
     slug: &Slug,
+    owner: Option<Uuid>,
 ) -> Result<Option<Tenant>, AppError> {
     let id = Uuid::new_v4();
     let schema = SchemaName::for_tenant(id);
@@ -86,7 +97,16 @@ pub(super) async fn create_in(
         .execute(&mut *conn)
         .await?;
     template::apply(conn, &schema, template).await?;
-    crate::server::audit::record_system(conn, Some(id), "tenant.created", slug.as_str()).await?;
+    if let Some(owner) = owner {
+        sqlx::query(
+            "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')",
+        )
+        .bind(id)
+        .bind(owner)
+        .execute(&mut *conn)
+        .await?;
+    }
+    crate::server::audit::record_in(conn, owner, Some(id), "tenant.created", slug.as_str()).await?;
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM public.tenants WHERE id = $1"
     ))
@@ -96,9 +116,22 @@ pub(super) async fn create_in(
     Tenant::from_row(&row).map(Some)
 }
 
-async fn existing(pool: &PgPool, name: &str, slug: &Slug) -> Result<Provisioned, AppError> {
-    match registry::find_by_slug(pool, slug).await? {
-        Some(tenant) if tenant.name == name && tenant.status != TenantStatus::Deleted => {
+async fn existing(
+    pool: &PgPool,
+    name: &str,
+    slug: &Slug,
+    owner: Option<Uuid>,
+) -> Result<Provisioned, AppError> {
+    let tenant = registry::find_by_slug(pool, slug).await?;
+    let mine = match (&tenant, owner) {
+        (Some(t), Some(user)) => crate::accounts::memberships::role_of(pool, t.id, user)
+            .await?
+            .is_some(),
+        (_, None) => true,
+        (None, Some(_)) => false,
+    };
+    match tenant {
+        Some(tenant) if mine && tenant.name == name && tenant.status != TenantStatus::Deleted => {
             Ok(Provisioned {
                 tenant,
                 created: false,

@@ -6,10 +6,11 @@ use axum::{
 };
 use sqlx::PgPool;
 use time::OffsetDateTime;
+use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{Slug, TenantContext, TenantStatus, registry};
-use crate::AppError;
+use crate::{AppError, accounts::memberships};
 
 pub const TENANT_SLUG_HEADER: &str = "x-tenant-slug";
 pub const ORGANIZATION_ID_HEADER: &str = "x-organization-id";
@@ -80,16 +81,25 @@ fn slug_from(source: &str, value: &str) -> Result<TenantKey, AppError> {
     })
 }
 
-/// Looks the tenant up and applies the status gates. Unknown and deleted tenants are
-/// both "not found".
-pub async fn resolve(pool: &PgPool, key: &TenantKey) -> Result<TenantContext, AppError> {
+/// Looks the tenant up, checks that `user` is a member, and applies the status
+/// gates. Checked on every call, so a removed member loses access at once. Unknown
+/// tenants, deleted ones and ones the user does not belong to all answer "not
+/// found": outsiders learn nothing about which organizations exist.
+pub async fn resolve(
+    pool: &PgPool,
+    key: &TenantKey,
+    user: Uuid,
+) -> Result<TenantContext, AppError> {
     let tenant = match key {
         TenantKey::Slug(slug) => registry::find_by_slug(pool, slug).await?,
         TenantKey::Id(id) => registry::find_by_id(pool, *id).await?,
     }
     .filter(|t| t.status != TenantStatus::Deleted)
     .ok_or_else(|| AppError::not_found("Organization"))?;
-    TenantContext::admit(tenant, OffsetDateTime::now_utc())
+    let role = memberships::role_of(pool, tenant.id, user)
+        .await?
+        .ok_or_else(|| AppError::not_found("Organization"))?;
+    TenantContext::admit(tenant, user, role, OffsetDateTime::now_utc())
 }
 
 /// Tenancy settings the request extractor needs.
@@ -98,8 +108,8 @@ pub struct TenancyConfig {
     pub base_domain: Option<String>,
 }
 
-/// Extracts the tenant context of an API or page request. A request that names no
-/// tenant is refused.
+/// Extracts the tenant context of a request from a signed-in member. A request that
+/// names no tenant, or comes from no one, is refused.
 impl<S> FromRequestParts<S> for TenantContext
 where
     S: Send + Sync,
@@ -109,6 +119,10 @@ where
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let session = Session::from_request_parts(parts, state)
+            .await
+            .map_err(|_| AppError::internal("no session layer"))?;
+        let user = crate::accounts::session::require_user(&session).await?;
         let config = TenancyConfig::from_ref(state);
         let key = tenant_key(parts.uri.path(), &parts.headers, config.base_domain.as_deref())?
             .ok_or_else(|| {
@@ -116,7 +130,7 @@ where
                     "No organization given: use /app/{slug}/..., or the X-Tenant-Slug or X-Organization-ID header.",
                 )
             })?;
-        resolve(&PgPool::from_ref(state), &key).await
+        resolve(&PgPool::from_ref(state), &key, user).await
     }
 }
 

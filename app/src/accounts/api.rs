@@ -1,0 +1,200 @@
+//! Server functions for accounts and organizations, and the types they return.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use super::Role;
+use crate::AppError;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CurrentUser {
+    pub id: Uuid,
+    pub name: String,
+    pub email: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OrganizationSummary {
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+}
+
+/// What the app header and an organization's home page show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OrganizationHome {
+    pub user: CurrentUser,
+    pub slug: String,
+    pub name: String,
+    pub role: Role,
+    pub status: crate::tenancy::TenantStatus,
+    pub trial_days_left: Option<i64>,
+    pub read_only: bool,
+    pub organizations: Vec<OrganizationSummary>,
+}
+
+/// Creates an account and signs it in.
+#[server(prefix = "/api/fn", endpoint = "sign_up")]
+pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
+    use crate::{
+        accounts::{password as pw, session, users},
+        server::{audit, request},
+    };
+    let name = users::validate_name(&name)?;
+    let email = users::validate_email(&email)?;
+    pw::validate_new(&password)?;
+    let pool = request::pool()?;
+    let hash = pw::hash(password).await?;
+    let user = users::create(&pool, &name, &email, &hash).await?;
+    let ip = request::client_ip().await;
+    audit::record(
+        &pool,
+        audit::Actor::User(user),
+        None,
+        "user.signed_up",
+        &email,
+        ip,
+    )
+    .await?;
+    session::sign_in(&request::session().await?, user).await?;
+    leptos_axum::redirect("/app");
+    Ok(())
+}
+
+/// Signs in. Wrong address and wrong password get the same answer.
+#[server(prefix = "/api/fn", endpoint = "log_in")]
+pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+    use crate::{
+        accounts::{password as pw, session, throttle, users},
+        server::{audit, request},
+    };
+    let pool = request::pool()?;
+    let ip = request::client_ip().await;
+    let key = users::email_key(&email);
+    throttle::check(&pool, &key, ip).await?;
+    let found = users::credentials(&pool, &email).await?;
+    let ok = pw::verify(password, found.as_ref().and_then(|(_, h)| h.clone())).await?;
+    match found {
+        Some((user, _)) if ok => {
+            audit::record(
+                &pool,
+                audit::Actor::User(user),
+                None,
+                "user.signed_in",
+                &key,
+                ip,
+            )
+            .await?;
+            session::sign_in(&request::session().await?, user).await?;
+            leptos_axum::redirect("/app");
+            Ok(())
+        }
+        _ => {
+            throttle::record_failure(&pool, &key, ip).await?;
+            audit::record(
+                &pool,
+                audit::Actor::Anonymous,
+                None,
+                "user.sign_in_failed",
+                &key,
+                ip,
+            )
+            .await?;
+            Err(AppError::Validation {
+                message: "Email or password is incorrect.".into(),
+                fields: Default::default(),
+            })
+        }
+    }
+}
+
+#[server(prefix = "/api/fn", endpoint = "log_out")]
+pub async fn log_out() -> Result<(), AppError> {
+    use crate::{accounts::session, server::request};
+    session::sign_out(&request::session().await?).await?;
+    leptos_axum::redirect("/login");
+    Ok(())
+}
+
+/// The signed-in user, or `None`.
+#[server(prefix = "/api/fn", endpoint = "current_user")]
+pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
+    use crate::{
+        accounts::{session, users},
+        server::request,
+    };
+    let Some(id) = session::user_id(&request::session().await?).await? else {
+        return Ok(None);
+    };
+    users::get(&request::pool()?, id).await
+}
+
+/// The signed-in user's organizations, the one used last first.
+#[server(prefix = "/api/fn", endpoint = "my_organizations")]
+pub async fn my_organizations() -> Result<Vec<OrganizationSummary>, AppError> {
+    use crate::{
+        accounts::{memberships, session},
+        server::request,
+    };
+    let user = session::require_user(&request::session().await?).await?;
+    memberships::organizations_of(&request::pool()?, user).await
+}
+
+/// Creates an organization (its own tenant schema) with the signed-in user as owner,
+/// on a 14-day trial. Returns its slug.
+#[server(prefix = "/api/fn", endpoint = "create_organization")]
+pub async fn create_organization(name: String, slug: String) -> Result<String, AppError> {
+    use crate::{
+        accounts::{session, users},
+        server::request,
+        tenancy,
+    };
+    let session = request::session().await?;
+    let user = session::require_user(&session).await?;
+    let pool = request::pool()?;
+    let created = tenancy::provision_owned(&pool, &name, &slug, user).await?;
+    users::remember_organization(&pool, user, created.tenant.id).await?;
+    // Privileges changed: a new session id.
+    session.cycle_id().await.map_err(AppError::internal)?;
+    leptos_axum::redirect(&format!("/app/{}", created.tenant.slug));
+    Ok(created.tenant.slug)
+}
+
+/// The header and home page of organization `slug`, for one of its members.
+#[server(prefix = "/api/fn", endpoint = "organization_home")]
+pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, AppError> {
+    use crate::{
+        accounts::{memberships, session, users},
+        server::request,
+        tenancy::{self, Access, TenantKey, TenantStatus},
+    };
+    let user_id = session::require_user(&request::session().await?).await?;
+    let pool = request::pool()?;
+    let key = TenantKey::Slug(
+        tenancy::Slug::parse(&slug).map_err(|_| AppError::not_found("Organization"))?,
+    );
+    let ctx = tenancy::resolve(&pool, &key, user_id).await?;
+    let tenant = ctx.tenant();
+    users::remember_organization(&pool, user_id, tenant.id).await?;
+    let user = users::get(&pool, user_id)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
+    let trial_days_left = (tenant.status == TenantStatus::Trial)
+        .then(|| {
+            tenant
+                .trial_ends_at
+                .map(|end| (end - time::OffsetDateTime::now_utc()).whole_days().max(0))
+        })
+        .flatten();
+    Ok(OrganizationHome {
+        user,
+        slug: tenant.slug.clone(),
+        name: tenant.name.clone(),
+        role: ctx.role(),
+        status: tenant.status,
+        trial_days_left,
+        read_only: ctx.access() == Access::ReadOnly,
+        organizations: memberships::organizations_of(&pool, user_id).await?,
+    })
+}

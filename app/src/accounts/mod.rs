@@ -1,0 +1,19 @@
+//! Accounts, organizations and teams: sign-up, sign-in, sessions, roles and the
+//! organizations a user belongs to.
+
+mod api;
+mod roles;
+
+pub use api::*;
+pub use roles::{Permission, Role};
+
+#[cfg(feature = "ssr")]
+pub mod memberships;
+#[cfg(feature = "ssr")]
+pub mod password;
+#[cfg(feature = "ssr")]
+pub mod session;
+#[cfg(feature = "ssr")]
+mod throttle;
+#[cfg(feature = "ssr")]
+pub mod users;

@@ -1,0 +1,135 @@
+//! The users table.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::CurrentUser;
+use crate::AppError;
+
+/// The form of an address used for lookups and throttling: trimmed, lowercase.
+pub fn email_key(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// A plausible address: one `@`, something either side, a dot in the domain, no
+/// spaces, at most 254 characters. Delivery is what proves it.
+pub fn validate_email(email: &str) -> Result<String, AppError> {
+    let email = email.trim();
+    let plausible = email.len() <= 254
+        && !email.chars().any(|c| c.is_whitespace() || c.is_control())
+        && email.split_once('@').is_some_and(|(local, domain)| {
+            !local.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !domain.contains('@')
+        });
+    if plausible {
+        Ok(email.to_owned())
+    } else {
+        Err(AppError::invalid(
+            "email",
+            "Enter an email address such as name@company.com.",
+        ))
+    }
+}
+
+pub fn validate_name(name: &str) -> Result<String, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "name",
+            "Enter your name (at most 200 characters).",
+        ));
+    }
+    Ok(name.to_owned())
+}
+
+pub async fn create(
+    pool: &PgPool,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+) -> Result<Uuid, AppError> {
+    let id = Uuid::new_v4();
+    let inserted = sqlx::query(
+        "INSERT INTO users (id, name, email, password_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT ((lower(email))) DO NOTHING",
+    )
+    .bind(id)
+    .bind(name)
+    .bind(email)
+    .bind(password_hash)
+    .execute(pool)
+    .await?;
+    if inserted.rows_affected() == 0 {
+        return Err(AppError::Conflict {
+            message: "An account with this email already exists. Sign in instead.".into(),
+        });
+    }
+    Ok(id)
+}
+
+/// The id and password hash of the account with this address.
+pub async fn credentials(
+    pool: &PgPool,
+    email: &str,
+) -> Result<Option<(Uuid, Option<String>)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(email) = $1")
+            .bind(email_key(email))
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, AppError> {
+    Ok(sqlx::query_as::<_, (Uuid, String, String)>(
+        "SELECT id, name, email FROM users WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .map(|(id, name, email)| CurrentUser { id, name, email }))
+}
+
+pub async fn remember_organization(
+    pool: &PgPool,
+    user: Uuid,
+    tenant: Uuid,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE users SET last_tenant_id = $2 WHERE id = $1 AND last_tenant_id IS DISTINCT FROM $2",
+    )
+    .bind(user)
+    .bind(tenant)
+    .execute(pool)
+    .await?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn email_rules() {
+        for ok in ["a@b.co", "  Name.Surname+tag@Example.COM "] {
+            assert!(validate_email(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "",
+            "plain",
+            "a@b",
+            "a b@c.com",
+            "@c.com",
+            "a@.com",
+            "a@c.com.",
+            "a@b@c.com",
+            &format!("{}@x.com", "a".repeat(250)),
+        ] {
+            assert!(validate_email(bad).is_err(), "{bad}");
+        }
+        assert_eq!(email_key(" A@B.Co "), "a@b.co");
+    }
+}

@@ -1,0 +1,33 @@
+//! Session storage and cookie policy.
+
+use sqlx::PgPool;
+use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions_sqlx_store::PostgresStore;
+
+use crate::accounts::session::INACTIVITY_TIMEOUT;
+
+/// Sessions live in PostgreSQL (schema `tower_sessions`), so app nodes stay stateless.
+pub fn store(pool: PgPool) -> PostgresStore {
+    PostgresStore::new(pool)
+}
+
+/// Creates the session table when missing.
+pub async fn migrate(pool: &PgPool) -> Result<(), sqlx::Error> {
+    store(pool.clone()).migrate().await
+}
+
+/// The cookie: HttpOnly, SameSite=Lax (Strict would drop it on the way back from
+/// Stripe), and over https Secure with the `__Host-` prefix (no Domain, Path=/).
+pub fn layer(pool: PgPool, https: bool) -> SessionManagerLayer<PostgresStore> {
+    SessionManagerLayer::new(store(pool))
+        .with_name(if https {
+            "__Host-capliquify"
+        } else {
+            "capliquify_session"
+        })
+        .with_secure(https)
+        .with_http_only(true)
+        .with_same_site(SameSite::Lax)
+        .with_path("/")
+        .with_expiry(Expiry::OnInactivity(INACTIVITY_TIMEOUT))
+}
