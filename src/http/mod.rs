@@ -64,6 +64,10 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::root::shell))
+        .layer(app::server::sessions::layer(
+            state.pool.clone(),
+            state.public_origin.starts_with("https://"),
+        ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::verify_origin,

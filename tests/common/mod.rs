@@ -27,6 +27,35 @@ impl TestApp {
     pub fn origin(&self) -> String {
         format!("http://{}", self.addr)
     }
+
+    /// Calls server function `name` as a same-origin browser would, with form fields.
+    pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
+        self.client
+            .post(self.url(&format!("/api/fn/{name}")))
+            .header("origin", self.origin())
+            .form(form)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A second browser: its own cookies, same server.
+    pub fn other_browser(&self) -> TestApp {
+        TestApp {
+            addr: self.addr,
+            pool: self.pool.clone(),
+            client: browser_client(),
+            stop: None,
+        }
+    }
+}
+
+fn browser_client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .unwrap()
 }
 
 impl Drop for TestApp {
@@ -94,10 +123,7 @@ pub async fn spawn_app_with(pool: PgPool) -> TestApp {
     TestApp {
         addr,
         pool,
-        client: reqwest::Client::builder()
-            .redirect(reqwest::redirect::Policy::none())
-            .build()
-            .unwrap(),
+        client: browser_client(),
         stop: Some(stop),
     }
 }

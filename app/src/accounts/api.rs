@@ -118,7 +118,7 @@ pub async fn log_out() -> Result<(), AppError> {
 }
 
 /// The signed-in user, or `None`.
-#[server(prefix = "/api/fn", endpoint = "current_user")]
+#[server(prefix = "/api/fn", endpoint = "get_current_user")]
 pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
     use crate::{
         accounts::{session, users},
@@ -162,7 +162,7 @@ pub async fn create_organization(name: String, slug: String) -> Result<String, A
 }
 
 /// The header and home page of organization `slug`, for one of its members.
-#[server(prefix = "/api/fn", endpoint = "organization_home")]
+#[server(prefix = "/api/fn", endpoint = "get_organization_home")]
 pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, AppError> {
     use crate::{
         accounts::{memberships, session, users},

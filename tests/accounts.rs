@@ -1,0 +1,290 @@
+//! Accounts and organizations through the real HTTP server functions.
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+const PASSWORD: &str = "a long enough password";
+
+async fn sign_up(app: &TestApp, name: &str, email: &str) -> reqwest::Response {
+    app.call(
+        "sign_up",
+        &[("name", name), ("email", email), ("password", PASSWORD)],
+    )
+    .await
+}
+
+async fn current_user(app: &TestApp) -> Value {
+    app.call("get_current_user", &[])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+fn session_cookie(res: &reqwest::Response) -> Option<String> {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with("capliquify_session="))
+        .map(str::to_owned)
+}
+
+fn succeeded(res: &reqwest::Response) -> bool {
+    res.status().is_success() || res.status().is_redirection()
+}
+
+#[tokio::test]
+async fn sign_up_signs_in_with_a_safe_cookie() {
+    let app = spawn_app().await;
+    let res = sign_up(&app, "Ada Lovelace", "ada@example.com").await;
+    assert!(succeeded(&res), "{}", res.status());
+    let cookie = session_cookie(&res).expect("session cookie set");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert_eq!(current_user(&app).await["email"], "ada@example.com");
+
+    let hash: String =
+        sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'ada@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
+
+    // The same address again (any case) is refused.
+    let res = sign_up(&app.other_browser(), "Ada Again", "ADA@example.com").await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn bad_sign_up_input_gets_field_messages_and_creates_nothing() {
+    let app = spawn_app().await;
+    for (name, email, password, field) in [
+        ("", "a@example.com", PASSWORD, "name"),
+        ("Ann", "not-an-email", PASSWORD, "email"),
+        ("Ann", "a@example.com", "short", "password"),
+    ] {
+        let res = app
+            .call(
+                "sign_up",
+                &[("name", name), ("email", email), ("password", password)],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY, "{field}");
+        let body: Value = res.json().await.unwrap();
+        assert!(body["fields"][field].is_string(), "{body}");
+    }
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 0);
+}
+
+#[tokio::test]
+async fn sign_in_cycles_the_session_and_sign_out_ends_it() {
+    let app = spawn_app().await;
+    let first = session_cookie(&sign_up(&app, "Bob", "bob@example.com").await).unwrap();
+    let res = app.call("log_out", &[]).await;
+    assert!(succeeded(&res));
+    assert!(current_user(&app).await.is_null(), "signed out");
+
+    // The old cookie no longer names a session.
+    let stale = app.other_browser();
+    let value = first.split(';').next().unwrap().to_owned();
+    let res = stale
+        .client
+        .post(stale.url("/api/fn/get_current_user"))
+        .header("origin", stale.origin())
+        .header("cookie", value.clone())
+        .send()
+        .await
+        .unwrap();
+    assert!(
+        res.json::<Value>().await.unwrap().is_null(),
+        "flushed at sign-out"
+    );
+
+    let res = app
+        .call(
+            "log_in",
+            &[("email", "BOB@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(succeeded(&res));
+    let second = session_cookie(&res).expect("a new session id at sign-in");
+    assert_ne!(second.split(';').next().unwrap(), value);
+    assert_eq!(current_user(&app).await["name"], "Bob");
+}
+
+#[tokio::test]
+async fn wrong_password_and_unknown_account_look_the_same_and_are_throttled() {
+    let app = spawn_app().await;
+    sign_up(&app, "Carol", "carol@example.com").await;
+    let browser = app.other_browser();
+    let wrong = browser
+        .call(
+            "log_in",
+            &[
+                ("email", "carol@example.com"),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    let unknown = browser
+        .call(
+            "log_in",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "nope nope nope"),
+            ],
+        )
+        .await;
+    assert_eq!(wrong.status(), unknown.status());
+    let (a, b): (Value, Value) = (wrong.json().await.unwrap(), unknown.json().await.unwrap());
+    assert_eq!(a, b);
+    assert_eq!(a["message"], "Email or password is incorrect.");
+
+    for _ in 0..4 {
+        browser
+            .call(
+                "log_in",
+                &[
+                    ("email", "carol@example.com"),
+                    ("password", "still wrong!!"),
+                ],
+            )
+            .await;
+    }
+    // Five failures: even the right password is refused for now.
+    let res = browser
+        .call(
+            "log_in",
+            &[("email", "carol@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Too many failed sign-in attempts")
+    );
+    assert!(current_user(&browser).await.is_null());
+
+    let actions: Vec<String> = sqlx::query_scalar("SELECT action FROM audit_log ORDER BY id")
+        .fetch_all(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(actions[0], "user.signed_up");
+    assert_eq!(
+        actions
+            .iter()
+            .filter(|a| *a == "user.sign_in_failed")
+            .count(),
+        6
+    );
+}
+
+#[tokio::test]
+async fn organizations_belong_to_their_members_only() {
+    let app = spawn_app().await;
+    sign_up(&app, "Dana", "dana@example.com").await;
+
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "Dana Castings"), ("slug", "dana-castings")],
+        )
+        .await;
+    assert!(succeeded(&res), "{}", res.status());
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "Bad"), ("slug", "Bad Slug!")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let orgs: Value = app
+        .call("my_organizations", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orgs[0]["slug"], "dana-castings");
+    assert_eq!(orgs[0]["role"], "owner");
+
+    let home = app
+        .call("get_organization_home", &[("slug", "dana-castings")])
+        .await;
+    assert_eq!(home.status(), StatusCode::OK);
+    let home: Value = home.json().await.unwrap();
+    assert_eq!(home["name"], "Dana Castings");
+    assert_eq!(home["status"], "trial");
+    assert!(home["trial_days_left"].as_i64().unwrap() >= 13);
+
+    // Another account cannot see it, and cannot take its address.
+    let eve = app.other_browser();
+    sign_up(&eve, "Eve", "eve@example.com").await;
+    let res = eve
+        .call("get_organization_home", &[("slug", "dana-castings")])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = eve
+        .call(
+            "create_organization",
+            &[("name", "Dana Castings"), ("slug", "dana-castings")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // No one signed in: refused.
+    let anonymous = app.other_browser();
+    let res = anonymous
+        .call("get_organization_home", &[("slug", "dana-castings")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+    let res = anonymous
+        .call("create_organization", &[("name", "X"), ("slug", "xyz-co")])
+        .await;
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_organization_used_last_comes_first() {
+    let app = spawn_app().await;
+    sign_up(&app, "Finn", "finn@example.com").await;
+    app.call(
+        "create_organization",
+        &[("name", "Alpha Works"), ("slug", "alpha-works")],
+    )
+    .await;
+    app.call(
+        "create_organization",
+        &[("name", "Beta Works"), ("slug", "beta-works")],
+    )
+    .await;
+    let orgs: Value = app
+        .call("my_organizations", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orgs[0]["slug"], "beta-works", "just created");
+    app.call("get_organization_home", &[("slug", "alpha-works")])
+        .await;
+    let orgs: Value = app
+        .call("my_organizations", &[])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(orgs[0]["slug"], "alpha-works", "just visited");
+    assert_eq!(orgs.as_array().unwrap().len(), 2);
+}
