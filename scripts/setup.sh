@@ -21,6 +21,9 @@ use_shared_target_dir() {
   # Leptos reads this at compile time to name the browser bundle; setting it for every
   # cargo command keeps one build configuration for tests, clippy and the server.
   export LEPTOS_OUTPUT_NAME=capliquify
+  # Incremental artefacts of a project this size run to many gigabytes and do not
+  # pay off in a build that starts clean.
+  export CARGO_INCREMENTAL=0
   say "build directory: $CARGO_TARGET_DIR"
 }
 

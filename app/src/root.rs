@@ -10,6 +10,7 @@ use leptos_router::{
 use crate::pages::{
     auth::{LogInPage, SignUpPage},
     home::HomePage,
+    members::MembersPage,
     not_found::NotFound,
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
@@ -63,6 +64,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app") view=AppIndex />
                     <Route path=path!("/app/new") view=NewOrganizationPage />
                     <Route path=path!("/app/:slug") view=OrganizationPage />
+                    <Route path=path!("/app/:slug/members") view=MembersPage />
                 </Routes>
             </main>
             <SiteFooter />

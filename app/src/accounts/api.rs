@@ -198,3 +198,72 @@ pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, App
         organizations: memberships::organizations_of(&pool, user_id).await?,
     })
 }
+
+/// One row of the members page.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MemberRow {
+    pub user_id: Uuid,
+    pub name: String,
+    pub email: String,
+    pub role: Role,
+    /// The row of the user looking at the page.
+    pub you: bool,
+}
+
+/// Resolves organization `slug` for the signed-in user (membership checked now).
+#[cfg(feature = "ssr")]
+async fn member_context(
+    slug: &str,
+) -> Result<(sqlx::PgPool, crate::tenancy::TenantContext), AppError> {
+    use crate::{
+        accounts::session,
+        server::request,
+        tenancy::{self, TenantKey},
+    };
+    let user = session::require_user(&request::session().await?).await?;
+    let pool = request::pool()?;
+    let key = TenantKey::Slug(
+        tenancy::Slug::parse(slug).map_err(|_| AppError::not_found("Organization"))?,
+    );
+    let ctx = tenancy::resolve(&pool, &key, user).await?;
+    Ok((pool, ctx))
+}
+
+#[server(prefix = "/api/fn", endpoint = "list_members")]
+pub async fn list_members(slug: String) -> Result<Vec<MemberRow>, AppError> {
+    let (pool, ctx) = member_context(&slug).await?;
+    super::members::list(&pool, &ctx).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "change_member_role")]
+pub async fn change_member_role(slug: String, user_id: Uuid, role: Role) -> Result<(), AppError> {
+    let (pool, ctx) = member_context(&slug).await?;
+    super::members::change_role(&pool, &ctx, user_id, role).await?;
+    if user_id == ctx.user() {
+        // Own privileges changed: a new session id.
+        crate::server::request::session()
+            .await?
+            .cycle_id()
+            .await
+            .map_err(AppError::internal)?;
+    }
+    Ok(())
+}
+
+#[server(prefix = "/api/fn", endpoint = "remove_member")]
+pub async fn remove_member(slug: String, user_id: Uuid) -> Result<(), AppError> {
+    let (pool, ctx) = member_context(&slug).await?;
+    super::members::remove(&pool, &ctx, user_id).await
+}
+
+#[server(prefix = "/api/fn", endpoint = "transfer_ownership")]
+pub async fn transfer_ownership(slug: String, user_id: Uuid) -> Result<(), AppError> {
+    let (pool, ctx) = member_context(&slug).await?;
+    super::members::transfer_ownership(&pool, &ctx, user_id).await?;
+    crate::server::request::session()
+        .await?
+        .cycle_id()
+        .await
+        .map_err(AppError::internal)?;
+    Ok(())
+}

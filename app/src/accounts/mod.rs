@@ -8,6 +8,8 @@ pub use api::*;
 pub use roles::{Permission, Role};
 
 #[cfg(feature = "ssr")]
+pub mod members;
+#[cfg(feature = "ssr")]
 pub mod memberships;
 #[cfg(feature = "ssr")]
 pub mod password;

@@ -3,5 +3,6 @@
 pub mod auth;
 pub mod forms;
 pub mod home;
+pub mod members;
 pub mod not_found;
 pub mod workspace;

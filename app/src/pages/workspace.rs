@@ -173,6 +173,7 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                     <a href="/app/new">"+ New organization"</a>
                 </nav>
             </details>
+            <a href=format!("/app/{}/members", home.slug)>"Members"</a>
             <span class="user">{home.user.name.clone()}</span>
             <ActionForm action=log_out>
                 <button class="button" type="submit">

@@ -1,0 +1,141 @@
+//! `/app/{slug}/members`: who belongs to the organization, and changing that.
+
+use leptos::{form::ActionForm, prelude::*};
+use leptos_meta::Title;
+use leptos_router::{components::Redirect, hooks::use_params_map};
+
+use super::forms::form_error;
+use crate::{
+    AppError,
+    accounts::{ChangeMemberRole, MemberRow, RemoveMember, Role, TransferOwnership, list_members},
+};
+
+#[component]
+pub fn MembersPage() -> impl IntoView {
+    let params = use_params_map();
+    let slug = move || params.read().get("slug").unwrap_or_default();
+    let change = ServerAction::<ChangeMemberRole>::new();
+    let remove = ServerAction::<RemoveMember>::new();
+    let transfer = ServerAction::<TransferOwnership>::new();
+    let members = Resource::new(
+        move || {
+            (
+                slug(),
+                change.version().get(),
+                remove.version().get(),
+                transfer.version().get(),
+            )
+        },
+        |(slug, ..)| list_members(slug),
+    );
+
+    view! {
+        <Title text="Members" />
+        <p>
+            <a href=move || format!("/app/{}", slug())>"← Back to the organization"</a>
+        </p>
+        <section class="card">
+            <h1>"Members"</h1>
+            {form_error(change.value())}
+            {form_error(remove.value())}
+            {form_error(transfer.value())}
+            <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>
+                {move || {
+                    members
+                        .get()
+                        .map(|result| match result {
+                            Err(AppError::Unauthenticated) => {
+                                view! { <Redirect path="/login" /> }.into_any()
+                            }
+                            Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                            Ok(rows) => {
+                                let me = rows.iter().find(|r| r.you).map(|r| r.role).unwrap_or(Role::Viewer);
+                                view! {
+                                    <table class="members">
+                                        <thead>
+                                            <tr>
+                                                <th scope="col">"Name"</th>
+                                                <th scope="col">"Email"</th>
+                                                <th scope="col">"Role"</th>
+                                                <th scope="col">"Actions"</th>
+                                            </tr>
+                                        </thead>
+                                        <tbody>
+                                            {rows
+                                                .into_iter()
+                                                .map(|row| view! { <MemberLine row me slug=slug() change remove transfer /> })
+                                                .collect_view()}
+                                        </tbody>
+                                    </table>
+                                }
+                                    .into_any()
+                            }
+                        })
+                }}
+            </Suspense>
+        </section>
+    }
+}
+
+#[component]
+fn MemberLine(
+    row: MemberRow,
+    me: Role,
+    slug: String,
+    change: ServerAction<ChangeMemberRole>,
+    remove: ServerAction<RemoveMember>,
+    transfer: ServerAction<TransferOwnership>,
+) -> impl IntoView {
+    let manages = matches!(me, Role::Owner | Role::Admin);
+    // Admins neither grant ownership nor touch owners; the server enforces the same.
+    let may_change = manages && !row.you && (me == Role::Owner || row.role != Role::Owner);
+    let choices: Vec<Role> = Role::ALL
+        .into_iter()
+        .filter(|r| me == Role::Owner || *r != Role::Owner)
+        .collect();
+    let user_id = row.user_id.to_string();
+    let label = format!("Role of {}", row.name);
+    let change_form = may_change.then(|| {
+        let (slug, user_id) = (slug.clone(), user_id.clone());
+        view! {
+            <ActionForm action=change attr:class="inline">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="user_id" value=user_id />
+                <select name="role" aria-label=label.clone()>
+                    {choices
+                        .iter()
+                        .map(|r| view! { <option value=r.as_str() selected=*r == row.role>{r.label()}</option> })
+                        .collect_view()}
+                </select>
+                <button class="button" type="submit">"Change role"</button>
+            </ActionForm>
+        }
+    });
+    let remove_form = (may_change || row.you).then(|| {
+        let (slug, user_id) = (slug.clone(), user_id.clone());
+        view! {
+            <ActionForm action=remove attr:class="inline">
+                <input type="hidden" name="slug" value=slug />
+                <input type="hidden" name="user_id" value=user_id />
+                <button class="button" type="submit">{if row.you { "Leave" } else { "Remove" }}</button>
+            </ActionForm>
+        }
+    });
+    let transfer_form = (me == Role::Owner && !row.you && row.role != Role::Owner).then(|| {
+        view! {
+            <ActionForm action=transfer attr:class="inline">
+                <input type="hidden" name="slug" value=slug.clone() />
+                <input type="hidden" name="user_id" value=user_id.clone() />
+                <button class="button" type="submit">"Make owner"</button>
+            </ActionForm>
+        }
+    });
+    view! {
+        <tr>
+            <td>{row.name.clone()}{row.you.then_some(" (you)")}</td>
+            <td>{row.email.clone()}</td>
+            <td>{row.role.label()}</td>
+            <td class="actions">{change_form}{transfer_form}{remove_form}</td>
+        </tr>
+    }
+}

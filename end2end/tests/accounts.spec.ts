@@ -1,0 +1,66 @@
+import { test, expect, type Page } from '@playwright/test';
+
+const password = 'a long enough password';
+
+function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+}
+
+async function createOrganization(page: Page, name: string, slug: string) {
+  await page.getByLabel('Company name').fill(name);
+  await page.getByLabel(/Address/).fill(slug);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page).toHaveURL(new RegExp(`/app/${slug}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${name}`);
+}
+
+test('sign up, create two organizations and switch between them', async ({ page }) => {
+  const suffix = Math.floor(Math.random() * 1e9).toString(36);
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('Work email').fill(uniqueEmail('grace'));
+  await page.getByLabel(/Password/).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+
+  await expect(page).toHaveURL(/\/app$/);
+  await expect(page.getByRole('heading', { name: 'Create your organization' })).toBeVisible();
+  await createOrganization(page, 'Hopper Valves', `hopper-${suffix}`);
+  await expect(page.getByText(/Free trial: 1[34] days left/)).toBeVisible();
+
+  await page.goto('/app/new');
+  await hydrated(page);
+  await createOrganization(page, 'Cobol Castings', `cobol-${suffix}`);
+
+  // The switcher lists both with the role; choosing one opens it.
+  await page.locator('.org-switcher summary').click();
+  const switcher = page.getByRole('navigation', { name: 'Your organizations' });
+  await expect(switcher.getByRole('listitem')).toHaveCount(2);
+  await switcher.getByRole('link', { name: /Hopper Valves/ }).click();
+  await expect(page).toHaveURL(new RegExp(`/app/hopper-${suffix}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText('Welcome to Hopper Valves');
+
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page).toHaveURL(/\/login$/);
+  await page.goto('/app');
+  await expect(page).toHaveURL(/\/login$/);
+});
+
+test('a wrong password is refused with a clear message', async ({ page }) => {
+  await page.goto('/login');
+  await hydrated(page);
+  await page.getByLabel('Email').fill(uniqueEmail('nobody'));
+  await page.getByLabel('Password').fill('not the password');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('alert')).toContainText('Email or password is incorrect.');
+});
+
+test('the app asks visitors to sign in', async ({ page }) => {
+  await page.goto('/app');
+  await expect(page).toHaveURL(/\/login$/);
+});
