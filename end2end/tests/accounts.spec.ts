@@ -64,3 +64,23 @@ test('the app asks visitors to sign in', async ({ page }) => {
   await page.goto('/app');
   await expect(page).toHaveURL(/\/login$/);
 });
+
+test('the members page lists the owner and offers no change to the last owner', async ({ page }) => {
+  const suffix = Math.floor(Math.random() * 1e9).toString(36);
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill('Mary Jackson');
+  await page.getByLabel('Work email').fill(uniqueEmail('mary'));
+  await page.getByLabel(/Password/).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/app$/);
+  await createOrganization(page, 'Jackson Foundry', `jackson-${suffix}`);
+
+  await page.getByRole('link', { name: 'Members' }).click();
+  await expect(page).toHaveURL(new RegExp(`/app/jackson-${suffix}/members$`));
+  const row = page.getByRole('row', { name: /Mary Jackson \(you\)/ });
+  await expect(row.getByRole('cell', { name: 'Owner', exact: true })).toBeVisible();
+  await hydrated(page);
+  await row.getByRole('button', { name: 'Leave' }).click();
+  await expect(page.getByRole('alert').filter({ hasText: 'at least one owner' })).toBeVisible();
+});
