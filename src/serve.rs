@@ -97,10 +97,15 @@ async fn run_server(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
     for (slug, error) in &report.failed {
         tracing::error!(tenant = %slug, %error, "tenant schema could not be migrated");
     }
+    let sweeper = tokio::spawn(app::server::sessions::sweep_expired(
+        pool.clone(),
+        std::time::Duration::from_secs(3600),
+    ));
     let app = Application::build(settings, pool.clone()).await?;
     tracing::info!(address = %app.local_addr(), "CapLiquify is listening on {}", settings.public_url);
-    app.run_until(shutdown_signal()).await?;
-    Ok(())
+    let served = app.run_until(shutdown_signal()).await;
+    sweeper.abort();
+    Ok(served?)
 }
 
 pub async fn migrate(settings: Settings, check: bool, jobs: usize) -> anyhow::Result<ExitCode> {

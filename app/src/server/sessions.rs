@@ -1,7 +1,7 @@
 //! Session storage and cookie policy.
 
 use sqlx::PgPool;
-use tower_sessions::{Expiry, SessionManagerLayer, cookie::SameSite};
+use tower_sessions::{ExpiredDeletion, Expiry, SessionManagerLayer, cookie::SameSite};
 use tower_sessions_sqlx_store::PostgresStore;
 
 use crate::accounts::session::INACTIVITY_TIMEOUT;
@@ -30,4 +30,17 @@ pub fn layer(pool: PgPool, https: bool) -> SessionManagerLayer<PostgresStore> {
         .with_same_site(SameSite::Lax)
         .with_path("/")
         .with_expiry(Expiry::OnInactivity(INACTIVITY_TIMEOUT))
+}
+
+/// Deletes expired sessions every `period`, for as long as the server runs. A failed
+/// sweep is logged and the next one tried (the built-in task would stop).
+pub async fn sweep_expired(pool: PgPool, period: std::time::Duration) {
+    let store = store(pool);
+    let mut interval = tokio::time::interval(period);
+    loop {
+        interval.tick().await;
+        if let Err(err) = store.delete_expired().await {
+            tracing::warn!(error = %err, "could not delete expired sessions");
+        }
+    }
 }
