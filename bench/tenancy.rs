@@ -118,14 +118,18 @@ async fn latest_template(extra: &[(String, String)]) -> anyhow::Result<Migrator>
 /// Resolve the tenant and the membership, open a read transaction with the local search path, run one
 /// small query, commit: what every tenant request pays.
 async fn context_cost(pool: &PgPool) -> anyhow::Result<()> {
-    let key = TenantKey::Slug(Slug::parse("bench-0")?);
+    let slug: String = sqlx::query_scalar("SELECT slug FROM tenants ORDER BY created_at LIMIT 1")
+        .fetch_one(pool)
+        .await?;
+    let key = TenantKey::Slug(Slug::parse(&slug)?);
     let user = uuid::Uuid::new_v4();
     sqlx::query("INSERT INTO users (id, name, email) VALUES ($1, 'Bench', 'bench@example.test')")
         .bind(user)
         .execute(pool)
         .await?;
-    sqlx::query("INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $1, 'member' FROM tenants WHERE slug = 'bench-0'")
+    sqlx::query("INSERT INTO memberships (tenant_id, user_id, role) SELECT id, $1, 'member' FROM tenants WHERE slug = $2")
         .bind(user)
+        .bind(&slug)
         .execute(pool)
         .await?;
     let mut times = Vec::new();
