@@ -139,12 +139,12 @@ impl TenantTx {
         schema: &SchemaName,
         read_only: bool,
     ) -> Result<Self, AppError> {
-        let mut tx = pool.begin().await?;
-        if read_only {
-            sqlx::query("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .execute(&mut *tx)
-                .await?;
-        }
+        let mut tx = if read_only {
+            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                .await?
+        } else {
+            pool.begin().await?
+        };
         set_local_search_path(&mut tx, schema).await?;
         Ok(Self { tx })
     }

@@ -4,8 +4,8 @@ use sqlx::{PgPool, Row, postgres::PgRow};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SchemaName, Slug, TenantStatus};
-use crate::AppError;
+use super::{SchemaName, Slug, TenantKey, TenantStatus};
+use crate::{AppError, accounts::Role};
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Tenant {
@@ -58,13 +58,40 @@ pub(crate) async fn find_by_slug(pool: &PgPool, slug: &Slug) -> Result<Option<Te
         .transpose()
 }
 
-pub(crate) async fn find_by_id(pool: &PgPool, id: Uuid) -> Result<Option<Tenant>, AppError> {
-    sqlx::query(&format!("SELECT {COLUMNS} FROM tenants WHERE id = $1"))
-        .bind(id)
-        .fetch_optional(pool)
-        .await?
-        .map(|row| Tenant::from_row(&row))
-        .transpose()
+/// The tenant named by `key` and `user`'s role in it, in one round trip.
+pub(crate) async fn find_with_role(
+    pool: &PgPool,
+    key: &TenantKey,
+    user: Uuid,
+) -> Result<Option<(Tenant, Option<Role>)>, AppError> {
+    let columns: Vec<String> = COLUMNS.split(", ").map(|c| format!("t.{c}")).collect();
+    let filter = match key {
+        TenantKey::Slug(_) => "t.slug = $1",
+        TenantKey::Id(_) => "t.id = $1::text::uuid",
+    };
+    let value = match key {
+        TenantKey::Slug(slug) => slug.as_str().to_owned(),
+        TenantKey::Id(id) => id.to_string(),
+    };
+    let row = sqlx::query(&format!(
+        "SELECT {}, m.role AS member_role
+           FROM tenants t
+           LEFT JOIN memberships m ON m.tenant_id = t.id AND m.user_id = $2
+          WHERE {filter}",
+        columns.join(", ")
+    ))
+    .bind(value)
+    .bind(user)
+    .fetch_optional(pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let role: Option<String> = row.try_get("member_role")?;
+    Ok(Some((
+        Tenant::from_row(&row)?,
+        role.as_deref().and_then(Role::parse),
+    )))
 }
 
 /// Every tenant, deleted ones included, oldest first.

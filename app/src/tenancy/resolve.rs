@@ -10,7 +10,7 @@ use tower_sessions::Session;
 use uuid::Uuid;
 
 use super::{Slug, TenantContext, TenantStatus, registry};
-use crate::{AppError, accounts::memberships};
+use crate::AppError;
 
 pub const TENANT_SLUG_HEADER: &str = "x-tenant-slug";
 pub const ORGANIZATION_ID_HEADER: &str = "x-organization-id";
@@ -90,15 +90,11 @@ pub async fn resolve(
     key: &TenantKey,
     user: Uuid,
 ) -> Result<TenantContext, AppError> {
-    let tenant = match key {
-        TenantKey::Slug(slug) => registry::find_by_slug(pool, slug).await?,
-        TenantKey::Id(id) => registry::find_by_id(pool, *id).await?,
-    }
-    .filter(|t| t.status != TenantStatus::Deleted)
-    .ok_or_else(|| AppError::not_found("Organization"))?;
-    let role = memberships::role_of(pool, tenant.id, user)
+    let (tenant, role) = registry::find_with_role(pool, key, user)
         .await?
+        .filter(|(t, _)| t.status != TenantStatus::Deleted)
         .ok_or_else(|| AppError::not_found("Organization"))?;
+    let role = role.ok_or_else(|| AppError::not_found("Organization"))?;
     TenantContext::admit(tenant, user, role, OffsetDateTime::now_utc())
 }
 
