@@ -133,7 +133,9 @@ pub async fn transfer_ownership(
     ctx: &TenantContext,
     target: Uuid,
 ) -> Result<(), AppError> {
-    ctx.require(Permission::DeleteOrganization)?;
+    if ctx.role() != Role::Owner {
+        return Err(AppError::Forbidden);
+    }
     if target == ctx.user() {
         return Err(AppError::bad_request("You already own this organization."));
     }
