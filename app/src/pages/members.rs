@@ -50,6 +50,7 @@ pub fn MembersPage() -> impl IntoView {
                             Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
                             Ok(rows) => {
                                 let me = rows.iter().find(|r| r.you).map(|r| r.role).unwrap_or(Role::Viewer);
+                                let owners = rows.iter().filter(|r| r.role == Role::Owner).count();
                                 view! {
                                     <table class="members">
                                         <thead>
@@ -63,7 +64,10 @@ pub fn MembersPage() -> impl IntoView {
                                         <tbody>
                                             {rows
                                                 .into_iter()
-                                                .map(|row| view! { <MemberLine row me slug=slug() change remove transfer /> })
+                                                .map(|row| {
+                                                    let sole_owner = row.role == Role::Owner && owners == 1;
+                                                    view! { <MemberLine row me sole_owner slug=slug() change remove transfer /> }
+                                                })
                                                 .collect_view()}
                                         </tbody>
                                     </table>
@@ -81,6 +85,9 @@ pub fn MembersPage() -> impl IntoView {
 fn MemberLine(
     row: MemberRow,
     me: Role,
+    /// The organization's only owner: neither demoted nor removed (the server refuses
+    /// too), so no control is offered.
+    sole_owner: bool,
     slug: String,
     change: ServerAction<ChangeMemberRole>,
     remove: ServerAction<RemoveMember>,
@@ -88,7 +95,8 @@ fn MemberLine(
 ) -> impl IntoView {
     let manages = matches!(me, Role::Owner | Role::Admin);
     // Admins neither grant ownership nor touch owners; the server enforces the same.
-    let may_change = manages && !row.you && (me == Role::Owner || row.role != Role::Owner);
+    let may_change =
+        manages && !row.you && !sole_owner && (me == Role::Owner || row.role != Role::Owner);
     let choices: Vec<Role> = Role::ALL
         .into_iter()
         .filter(|r| me == Role::Owner || *r != Role::Owner)
@@ -111,7 +119,7 @@ fn MemberLine(
             </ActionForm>
         }
     });
-    let remove_form = (may_change || row.you).then(|| {
+    let remove_form = (may_change || (row.you && !sole_owner)).then(|| {
         let (slug, user_id) = (slug.clone(), user_id.clone());
         view! {
             <ActionForm action=remove attr:class="inline">
