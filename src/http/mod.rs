@@ -16,8 +16,6 @@ use tokio::net::TcpListener;
 
 use crate::config::Settings;
 
-pub use csrf::CSRF_EXEMPT_PATHS;
-
 /// What every handler can reach.
 #[derive(Clone)]
 pub struct AppState {

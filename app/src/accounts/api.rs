@@ -38,8 +38,8 @@ pub struct OrganizationHome {
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
 pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
     use crate::{
-        accounts::{password as pw, session, users},
-        server::{audit, request},
+        accounts::{password as pw, users},
+        server::request,
     };
     let name = users::validate_name(&name)?;
     let email = users::validate_email(&email)?;
@@ -47,16 +47,24 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
     let pool = request::pool()?;
     let hash = pw::hash(password).await?;
     let user = users::create(&pool, &name, &email, &hash).await?;
+    start_session(&pool, user, "user.signed_up", &email).await
+}
+
+/// Records the sign-in, gives the browser a fresh signed-in session and sends it to
+/// the organization used last.
+#[cfg(feature = "ssr")]
+async fn start_session(
+    pool: &sqlx::PgPool,
+    user: Uuid,
+    action: &str,
+    target: &str,
+) -> Result<(), AppError> {
+    use crate::{
+        accounts::session,
+        server::{audit, request},
+    };
     let ip = request::client_ip().await;
-    audit::record(
-        &pool,
-        audit::Actor::User(user),
-        None,
-        "user.signed_up",
-        &email,
-        ip,
-    )
-    .await?;
+    audit::record(pool, audit::Actor::User(user), None, action, target, ip).await?;
     session::sign_in(&request::session().await?, user).await?;
     leptos_axum::redirect("/app");
     Ok(())
@@ -66,7 +74,7 @@ pub async fn sign_up(name: String, email: String, password: String) -> Result<()
 #[server(prefix = "/api/fn", endpoint = "log_in")]
 pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     use crate::{
-        accounts::{password as pw, session, throttle, users},
+        accounts::{password as pw, throttle, users},
         server::{audit, request},
     };
     let pool = request::pool()?;
@@ -76,20 +84,7 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     let found = users::credentials(&pool, &email).await?;
     let ok = pw::verify(password, found.as_ref().and_then(|(_, h)| h.clone())).await?;
     match found {
-        Some((user, _)) if ok => {
-            audit::record(
-                &pool,
-                audit::Actor::User(user),
-                None,
-                "user.signed_in",
-                &key,
-                ip,
-            )
-            .await?;
-            session::sign_in(&request::session().await?, user).await?;
-            leptos_axum::redirect("/app");
-            Ok(())
-        }
+        Some((user, _)) if ok => start_session(&pool, user, "user.signed_in", &key).await,
         _ => {
             throttle::record_failure(&pool, &key, ip).await?;
             audit::record(
