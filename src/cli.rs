@@ -4,7 +4,7 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
-use crate::{config::Settings, serve, tenants};
+use crate::{config::Settings, serve, tenants, worker};
 
 #[derive(Debug, Parser)]
 #[command(
@@ -35,6 +35,9 @@ pub enum Command {
     /// Manage tenants (customer organizations).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// Run only the background worker (email delivery), to scale it apart from the
+    /// web servers; `serve` runs one too.
+    Worker,
 }
 
 #[derive(Debug, Subcommand)]
@@ -74,5 +77,6 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Serve => serve::serve(settings).await.map(|()| ExitCode::SUCCESS),
         Command::Migrate { check, jobs } => serve::migrate(settings, check, jobs.into()).await,
         Command::Tenant(command) => tenants::run(settings, command).await,
+        Command::Worker => worker::run(settings).await.map(|()| ExitCode::SUCCESS),
     }
 }

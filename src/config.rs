@@ -59,6 +59,21 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "text",
         "text or json (one JSON object per line)",
     ),
+    (
+        "SMTP_URL",
+        "(unset: dev mailbox)",
+        "smtp://user:pass@host:587 (STARTTLS), smtps://... or smtp://host:port?tls=none. Unset: emails go to DATA_DIR/mailbox, shown at /dev/mailbox",
+    ),
+    (
+        "MAIL_FROM",
+        "CapLiquify <no-reply@PUBLIC_URL host>",
+        "Sender of every email",
+    ),
+    (
+        "EMAIL_RETRY_SECS",
+        "30",
+        "First retry of a failed delivery; doubles each time up to an hour, 12 tries",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -94,6 +109,9 @@ pub struct Settings {
     pub shutdown_grace: Duration,
     pub log_format: LogFormat,
     pub site_root: PathBuf,
+    pub smtp_url: Option<SecretString>,
+    pub mail_from: String,
+    pub email_retry: Duration,
 }
 
 impl Settings {
@@ -184,7 +202,28 @@ impl Settings {
             }
         };
 
+        let smtp_url = match var("SMTP_URL") {
+            None => None,
+            Some(raw) => {
+                if !(raw.starts_with("smtp://") || raw.starts_with("smtps://")) {
+                    return Err(ConfigError {
+                        variable: "SMTP_URL",
+                        message: "expected an smtp:// or smtps:// URL".into(),
+                    });
+                }
+                Some(SecretString::from(raw))
+            }
+        };
+        let default_from = format!(
+            "CapLiquify <no-reply@{}>",
+            public_url.host_str().unwrap_or("localhost")
+        );
+        let mail_from = parsed("MAIL_FROM", &default_from)?;
+
         Ok(Self {
+            smtp_url,
+            mail_from,
+            email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),
             database_url,
             data_dir: PathBuf::from(parsed("DATA_DIR", ".data")?),
             listen_addr,
@@ -248,6 +287,8 @@ mod tests {
             ("DATABASE_MAX_CONNECTIONS", "0"),
             ("DATABASE_MAX_CONNECTIONS", "ten"),
             ("LOG_FORMAT", "xml"),
+            ("SMTP_URL", "mail.example.com"),
+            ("EMAIL_RETRY_SECS", "0"),
             ("DATABASE_URL", "mysql://x"),
             ("BASE_DOMAIN", "bad domain;"),
         ] {

@@ -102,9 +102,19 @@ async fn run_server(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
         std::time::Duration::from_secs(3600),
     ));
     let app = Application::build(settings, pool.clone()).await?;
+    let worker = app.outbox().start_worker();
+    if let Some(dir) = app.outbox().mailbox_dir() {
+        tracing::warn!(
+            mailbox = %dir.display(),
+            "SMTP_URL is not set: emails are written to files and shown at /dev/mailbox"
+        );
+    }
     tracing::info!(address = %app.local_addr(), "CapLiquify is listening on {}", settings.public_url);
     let served = app.run_until(shutdown_signal()).await;
     sweeper.abort();
+    if let Err(err) = worker.shutdown().await {
+        tracing::error!(error = %err, "the worker did not stop cleanly");
+    }
     Ok(served?)
 }
 

@@ -2,11 +2,9 @@
 
 mod common;
 
-use common::{TestApp, spawn_app};
+use common::{PASSWORD, TestApp, spawn_app, token_in};
 use reqwest::StatusCode;
 use serde_json::Value;
-
-const PASSWORD: &str = "a long enough password";
 
 async fn sign_up(app: &TestApp, name: &str, email: &str) -> reqwest::Response {
     app.call(
@@ -38,16 +36,14 @@ fn succeeded(res: &reqwest::Response) -> bool {
 }
 
 #[tokio::test]
-async fn sign_up_signs_in_with_a_safe_cookie() {
+async fn sign_up_confirms_the_address_before_signing_in() {
     let app = spawn_app().await;
     let res = sign_up(&app, "Ada Lovelace", "ada@example.com").await;
     assert!(succeeded(&res), "{}", res.status());
-    let cookie = session_cookie(&res).expect("session cookie set");
-    assert!(cookie.contains("HttpOnly"), "{cookie}");
-    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
-    assert!(cookie.contains("Path=/"), "{cookie}");
-    assert_eq!(current_user(&app).await["email"], "ada@example.com");
-
+    assert!(
+        current_user(&app).await.is_null(),
+        "not signed in before confirming"
+    );
     let hash: String =
         sqlx::query_scalar("SELECT password_hash FROM users WHERE email = 'ada@example.com'")
             .fetch_one(&app.pool)
@@ -55,9 +51,109 @@ async fn sign_up_signs_in_with_a_safe_cookie() {
             .unwrap();
     assert!(hash.starts_with("$argon2id$") && !hash.contains(PASSWORD));
 
-    // The same address again (any case) is refused.
-    let res = sign_up(&app.other_browser(), "Ada Again", "ADA@example.com").await;
+    // Signing in first is refused with a clear message.
+    let res = app
+        .call(
+            "log_in",
+            &[("email", "ada@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Confirm your email")
+    );
+
+    let email = app.wait_for_email("ada@example.com", 1).await;
+    assert!(email.subject.contains("Confirm your email"));
+    assert!(email.html.contains("Confirm my email address"));
+    let token = token_in(&email.text, "/verify-email?token=");
+    assert!(token.len() >= 43, "at least 256 bits: {token}");
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT token_hash FROM account_tokens LIMIT 1")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_ne!(stored, token.as_bytes(), "only the hash is stored");
+
+    let res = app.call("verify_email", &[("token", &token)]).await;
+    assert!(succeeded(&res), "{}", res.status());
+    let cookie = session_cookie(&res).expect("session cookie set");
+    assert!(cookie.contains("HttpOnly"), "{cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "{cookie}");
+    assert!(cookie.contains("Path=/"), "{cookie}");
+    assert_eq!(current_user(&app).await["email"], "ada@example.com");
+
+    // The link works once.
+    let res = app
+        .other_browser()
+        .call("verify_email", &[("token", &token)])
+        .await;
     assert_eq!(res.status(), StatusCode::CONFLICT);
+}
+
+#[tokio::test]
+async fn signing_up_with_a_known_address_reveals_nothing_and_creates_nothing() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Ada Lovelace", "ada@example.com")
+        .await;
+    let again = app.other_browser();
+    let res = sign_up(&again, "Ada Again", "ADA@example.com").await;
+    assert!(
+        succeeded(&res),
+        "same answer as a new address: {}",
+        res.status()
+    );
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    let fresh = sign_up(&app.other_browser(), "New Person", "new@example.com").await;
+    assert_eq!(res.status(), fresh.status());
+    assert_eq!(
+        location,
+        fresh
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().unwrap().to_owned())
+    );
+    assert!(current_user(&again).await.is_null());
+
+    let reminder = app.wait_for_email("ada@example.com", 2).await;
+    assert!(
+        reminder.subject.contains("already have"),
+        "{}",
+        reminder.subject
+    );
+    let name: String =
+        sqlx::query_scalar("SELECT name FROM users WHERE lower(email) = 'ada@example.com'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(name, "Ada Lovelace", "the account is untouched");
+}
+
+#[tokio::test]
+async fn verification_links_expire() {
+    let app = spawn_app().await;
+    sign_up(&app, "Late Larry", "larry@example.com").await;
+    let token = token_in(
+        &app.wait_for_email("larry@example.com", 1).await.text,
+        "/verify-email?token=",
+    );
+    sqlx::query("UPDATE account_tokens SET expires_at = now() - interval '1 second'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let res = app.call("verify_email", &[("token", &token)]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let verified: bool = sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!verified);
 }
 
 #[tokio::test]
@@ -88,7 +184,15 @@ async fn bad_sign_up_input_gets_field_messages_and_creates_nothing() {
 #[tokio::test]
 async fn sign_in_cycles_the_session_and_sign_out_ends_it() {
     let app = spawn_app().await;
-    let first = session_cookie(&sign_up(&app, "Bob", "bob@example.com").await).unwrap();
+    app.sign_up_verified("Bob", "bob@example.com").await;
+    let first = session_cookie(
+        &app.call(
+            "log_in",
+            &[("email", "bob@example.com"), ("password", PASSWORD)],
+        )
+        .await,
+    )
+    .unwrap();
     let res = app.call("log_out", &[]).await;
     assert!(succeeded(&res));
     assert!(current_user(&app).await.is_null(), "signed out");
@@ -124,7 +228,7 @@ async fn sign_in_cycles_the_session_and_sign_out_ends_it() {
 #[tokio::test]
 async fn wrong_password_and_unknown_account_look_the_same_and_are_throttled() {
     let app = spawn_app().await;
-    sign_up(&app, "Carol", "carol@example.com").await;
+    app.sign_up_verified("Carol", "carol@example.com").await;
     let browser = app.other_browser();
     let wrong = browser
         .call(
@@ -194,7 +298,7 @@ async fn wrong_password_and_unknown_account_look_the_same_and_are_throttled() {
 #[tokio::test]
 async fn organizations_belong_to_their_members_only() {
     let app = spawn_app().await;
-    sign_up(&app, "Dana", "dana@example.com").await;
+    app.sign_up_verified("Dana", "dana@example.com").await;
 
     let res = app
         .call(
@@ -231,7 +335,7 @@ async fn organizations_belong_to_their_members_only() {
 
     // Another account cannot see it, and cannot take its address.
     let eve = app.other_browser();
-    sign_up(&eve, "Eve", "eve@example.com").await;
+    eve.sign_up_verified("Eve", "eve@example.com").await;
     let res = eve
         .call("get_organization_home", &[("slug", "dana-castings")])
         .await;
@@ -259,7 +363,7 @@ async fn organizations_belong_to_their_members_only() {
 #[tokio::test]
 async fn the_organization_used_last_comes_first() {
     let app = spawn_app().await;
-    sign_up(&app, "Finn", "finn@example.com").await;
+    app.sign_up_verified("Finn", "finn@example.com").await;
     app.call(
         "create_organization",
         &[("name", "Alpha Works"), ("slug", "alpha-works")],

@@ -6,19 +6,11 @@ use common::{TestApp, spawn_app};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-const PASSWORD: &str = "a long enough password";
-
 /// A signed-in browser for a new account; returns it and the user id.
 async fn person(app: &TestApp, name: &str) -> (TestApp, String) {
     let browser = app.other_browser();
     let email = format!("{}@example.com", name.to_lowercase());
-    let res = browser
-        .call(
-            "sign_up",
-            &[("name", name), ("email", &email), ("password", PASSWORD)],
-        )
-        .await;
-    assert!(res.status().is_success(), "{}", res.status());
+    browser.sign_up_verified(name, &email).await;
     let me: Value = browser
         .call("get_current_user", &[])
         .await

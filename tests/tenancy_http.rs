@@ -33,10 +33,11 @@ async fn whoami(ctx: TenantContext) -> String {
 /// Signs the session in as the user in the path (the real sign-in server function is
 /// tested in accounts.rs; this router has only the extractor under test).
 async fn sign_in_as(
+    axum::extract::State(state): axum::extract::State<State>,
     session: tower_sessions::Session,
     axum::extract::Path(user): axum::extract::Path<uuid::Uuid>,
 ) {
-    app::accounts::session::sign_in(&session, user)
+    app::accounts::session::sign_in(&state.pool, &session, user)
         .await
         .unwrap();
 }

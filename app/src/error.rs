@@ -19,6 +19,10 @@ pub enum AppError {
     Unauthenticated,
     #[error("You do not have permission to do that.")]
     Forbidden,
+    /// Refused for a reason the user should read (e.g. an invitation for another
+    /// address).
+    #[error("{message}")]
+    Denied { message: String },
     #[error("{what} was not found.")]
     NotFound { what: String },
     #[error("{message}")]
@@ -70,7 +74,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden => 403,
+            Self::Forbidden | Self::Denied { .. } => 403,
             Self::NotFound { .. } => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

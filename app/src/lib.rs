@@ -5,6 +5,9 @@
 //! WebAssembly bundle that makes the server-rendered pages interactive.
 
 pub mod accounts;
+pub mod billing;
+#[cfg(feature = "ssr")]
+pub mod email;
 pub mod error;
 pub mod metrics;
 pub mod pages;

@@ -2,12 +2,13 @@
 
 mod csrf;
 mod health;
+mod mailbox;
 mod request_log;
 mod security_headers;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
 
-use app::tenancy::TenancyConfig;
+use app::{email::Outbox, tenancy::TenancyConfig};
 use axum::{Router, extract::FromRef, middleware, routing::get};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
@@ -24,6 +25,7 @@ pub struct AppState {
     pub started_at: Instant,
     pub public_origin: Arc<str>,
     pub tenancy: TenancyConfig,
+    pub outbox: Outbox,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -48,15 +50,26 @@ impl FromRef<AppState> for TenancyConfig {
 pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::root::App);
     let pool = state.pool.clone();
-    let context = move || leptos::prelude::provide_context(pool.clone());
+    let outbox = state.outbox.clone();
+    let context = move || {
+        leptos::prelude::provide_context(pool.clone());
+        leptos::prelude::provide_context(outbox.clone());
+    };
     let shell = {
         let options = state.leptos.clone();
         move || app::root::shell(options.clone())
     };
 
-    Router::new()
+    let mut router = Router::new()
         .route("/health", get(health::health))
-        .route("/ready", get(health::ready))
+        .route("/ready", get(health::ready));
+    // The dev mailbox exists only while email goes to files, never beside SMTP.
+    if state.outbox.mailbox_dir().is_some() {
+        router = router
+            .route("/dev/mailbox", get(mailbox::list))
+            .route("/dev/mailbox/{file}", get(mailbox::show));
+    }
+    router
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
@@ -82,6 +95,7 @@ pub fn router(state: AppState) -> Router {
 pub struct Application {
     listener: TcpListener,
     router: Router,
+    outbox: Outbox,
     shutdown_grace: std::time::Duration,
 }
 
@@ -94,7 +108,9 @@ impl Application {
             .site_pkg_dir("pkg")
             .site_addr(listener.local_addr()?)
             .build();
+        let outbox = crate::worker::outbox(settings, &pool)?;
         let state = AppState {
+            outbox,
             pool,
             leptos,
             started_at: Instant::now(),
@@ -105,9 +121,15 @@ impl Application {
         };
         Ok(Self {
             listener,
+            outbox: state.outbox.clone(),
             router: router(state),
             shutdown_grace: settings.shutdown_grace,
         })
+    }
+
+    /// The email outbox; its worker is started by the caller (`serve`, tests).
+    pub fn outbox(&self) -> &Outbox {
+        &self.outbox
     }
 
     pub fn local_addr(&self) -> SocketAddr {

@@ -3,7 +3,7 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
-use std::{collections::HashMap, net::SocketAddr, str::FromStr};
+use std::{collections::HashMap, net::SocketAddr, path::PathBuf, str::FromStr};
 
 use capliquify::{config::Settings, http::Application};
 use sqlx::{
@@ -15,8 +15,13 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub pool: PgPool,
     pub client: reqwest::Client,
+    /// The dev mailbox directory (emails land here unless SMTP_URL was given).
+    pub mailbox: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
+    _data_dir: Option<std::sync::Arc<tempfile::TempDir>>,
 }
+
+pub const PASSWORD: &str = "a long enough password";
 
 impl TestApp {
     pub fn url(&self, path: &str) -> String {
@@ -45,9 +50,72 @@ impl TestApp {
             addr: self.addr,
             pool: self.pool.clone(),
             client: browser_client(),
+            mailbox: self.mailbox.clone(),
             stop: None,
+            _data_dir: self._data_dir.clone(),
         }
     }
+
+    /// Emails delivered to `to` so far, oldest first.
+    pub async fn emails_to(&self, to: &str) -> Vec<app::email::mailbox::Stored> {
+        let mut found: Vec<_> = app::email::mailbox::list(&self.mailbox)
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|e| e.email.to.eq_ignore_ascii_case(to))
+            .collect();
+        found.reverse();
+        found
+    }
+
+    /// Waits (up to 15 s) until `to` has received `count` emails, and returns the last.
+    pub async fn wait_for_email(&self, to: &str, count: usize) -> app::email::Email {
+        for _ in 0..150 {
+            let emails = self.emails_to(to).await;
+            if emails.len() >= count {
+                return emails[count - 1].email.clone();
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no email number {count} to {to} within 15 s");
+    }
+
+    /// Signs up through the real form and confirms the address with the emailed link;
+    /// this browser ends signed in.
+    pub async fn sign_up_verified(&self, name: &str, email: &str) {
+        let before = self.emails_to(email).await.len();
+        let res = self
+            .call(
+                "sign_up",
+                &[("name", name), ("email", email), ("password", PASSWORD)],
+            )
+            .await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{}",
+            res.status()
+        );
+        let message = self.wait_for_email(email, before + 1).await;
+        let token = token_in(&message.text, "/verify-email?token=");
+        let res = self.call("verify_email", &[("token", &token)]).await;
+        assert!(
+            res.status().is_success() || res.status().is_redirection(),
+            "{}",
+            res.status()
+        );
+    }
+}
+
+/// The token that follows `marker` in an email's text.
+pub fn token_in(text: &str, marker: &str) -> String {
+    let start = text
+        .find(marker)
+        .unwrap_or_else(|| panic!("{marker} in {text}"))
+        + marker.len();
+    text[start..]
+        .chars()
+        .take_while(|c| c.is_ascii_alphanumeric() || *c == '-' || *c == '_')
+        .collect()
 }
 
 fn browser_client() -> reqwest::Client {
@@ -102,9 +170,20 @@ pub async fn migrated_pool() -> PgPool {
     pool
 }
 
-pub fn test_settings() -> Settings {
-    let vars = HashMap::from([("LISTEN_ADDR", "127.0.0.1:0"), ("SHUTDOWN_GRACE_SECS", "2")]);
-    Settings::from_lookup(|k| vars.get(k).map(|v| v.to_string())).expect("test settings")
+/// Settings for one test app: port 0, its own data directory, quick email retries,
+/// plus `extra` variables.
+pub fn test_settings(data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Settings {
+    let data_dir = data_dir.to_string_lossy().into_owned();
+    let mut vars: HashMap<&str, String> = HashMap::from([
+        ("LISTEN_ADDR", "127.0.0.1:0".to_owned()),
+        ("SHUTDOWN_GRACE_SECS", "2".to_owned()),
+        ("EMAIL_RETRY_SECS", "1".to_owned()),
+        ("DATA_DIR", data_dir),
+    ]);
+    for (k, v) in extra {
+        vars.insert(k, (*v).to_owned());
+    }
+    Settings::from_lookup(|k| vars.get(k).cloned()).expect("test settings")
 }
 
 pub async fn spawn_app() -> TestApp {
@@ -112,22 +191,32 @@ pub async fn spawn_app() -> TestApp {
 }
 
 pub async fn spawn_app_with(pool: PgPool) -> TestApp {
-    let app = Application::build(&test_settings(), pool.clone())
+    spawn_app_with_settings(pool, &[]).await
+}
+
+/// The real application and its email worker, on port 0.
+pub async fn spawn_app_with_settings(pool: PgPool, extra: &[(&str, &str)]) -> TestApp {
+    let data_dir = tempfile::tempdir().expect("a temporary data directory");
+    let settings = test_settings(data_dir.path(), extra);
+    let app = Application::build(&settings, pool.clone())
         .await
         .expect("build the application");
     let addr = app.local_addr();
+    let worker = app.outbox().start_worker();
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
+        let _ = worker.shutdown().await;
     }));
     TestApp {
         addr,
         pool,
         client: browser_client(),
+        mailbox: data_dir.path().join("mailbox"),
         stop: Some(stop),
+        _data_dir: Some(std::sync::Arc::new(data_dir)),
     }
 }
-
 /// A user with `role` in tenant `slug` (an existing member keeps their role).
 pub async fn member_of(pool: &PgPool, slug: &str, role: &str) -> uuid::Uuid {
     let user = uuid::Uuid::new_v4();

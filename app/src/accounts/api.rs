@@ -34,47 +34,119 @@ pub struct OrganizationHome {
     pub organizations: Vec<OrganizationSummary>,
 }
 
-/// Creates an account and signs it in.
+/// Creates an account. Without an invitation the address must be confirmed: the
+/// answer is "check your inbox" whether or not the address already had an account
+/// (which gets a reminder instead), so sign-up reveals nothing about who is a
+/// customer. With an invitation link for this address, the account is created
+/// confirmed, signed in and joined to the organization at once.
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
-pub async fn sign_up(name: String, email: String, password: String) -> Result<(), AppError> {
+pub async fn sign_up(
+    name: String,
+    email: String,
+    password: String,
+    #[server(default)] invitation: Option<String>,
+) -> Result<(), AppError> {
     use crate::{
-        accounts::{password as pw, users},
-        server::request,
+        accounts::{invitations::store as invitations, password as pw, session, tokens, users},
+        email::templates,
+        server::{audit, request},
     };
     let name = users::validate_name(&name)?;
     let email = users::validate_email(&email)?;
     pw::validate_new(&password)?;
     let pool = request::pool()?;
-    let hash = pw::hash(password).await?;
-    let user = users::create(&pool, &name, &email, &hash).await?;
-    start_session(&pool, user, "user.signed_up", &email).await
-}
-
-/// Records the sign-in, gives the browser a fresh signed-in session and sends it to
-/// the organization used last.
-#[cfg(feature = "ssr")]
-async fn start_session(
-    pool: &sqlx::PgPool,
-    user: Uuid,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    use crate::{
-        accounts::session,
-        server::{audit, request},
-    };
+    let outbox = request::outbox()?;
     let ip = request::client_ip().await;
-    audit::record(pool, audit::Actor::User(user), None, action, target, ip).await?;
-    session::sign_in(&request::session().await?, user).await?;
-    leptos_axum::redirect("/app");
+    let hash = pw::hash(password).await?;
+    let invitation = invitation.filter(|t| !t.trim().is_empty());
+    let mut tx = pool.begin().await?;
+    let Some(token) = invitation else {
+        match users::create(&mut tx, &name, &email, &hash, false).await? {
+            Some(user) => {
+                let token = tokens::issue(&mut tx, user, tokens::Purpose::VerifyEmail).await?;
+                let link = outbox.link(&format!("/verify-email?token={token}"));
+                outbox
+                    .enqueue(&mut tx, &templates::verify_email(&email, &name, &link))
+                    .await?;
+                let target = users::email_key(&email);
+                audit::record_in(
+                    &mut tx,
+                    audit::Actor::User(user),
+                    None,
+                    "user.signed_up",
+                    &target,
+                    ip,
+                )
+                .await?;
+            }
+            None => {
+                let existing = users::find_by_email(&mut tx, &email)
+                    .await?
+                    .ok_or_else(|| AppError::internal("account vanished during sign-up"))?;
+                let link = outbox.link("/forgot-password");
+                outbox
+                    .enqueue(
+                        &mut tx,
+                        &templates::account_exists(&existing.email, &existing.name, &link),
+                    )
+                    .await?;
+            }
+        }
+        tx.commit().await?;
+        leptos_axum::redirect("/check-email?for=signup");
+        return Ok(());
+    };
+    let Some(user) = users::create(&mut tx, &name, &email, &hash, true).await? else {
+        return Err(AppError::invalid(
+            "email",
+            "You already have an account with this address: sign in to accept the invitation.",
+        ));
+    };
+    let target = users::email_key(&email);
+    audit::record_in(
+        &mut tx,
+        audit::Actor::User(user),
+        None,
+        "user.signed_up",
+        &target,
+        ip,
+    )
+    .await?;
+    let me = CurrentUser {
+        id: user,
+        name,
+        email,
+    };
+    let joined = invitations::accept(&mut tx, &token, &me, ip).await?;
+    sqlx::query("UPDATE public.users SET last_tenant_id = $2 WHERE id = $1")
+        .bind(user)
+        .bind(joined.tenant_id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    session::sign_in(&pool, &request::session().await?, user).await?;
+    leptos_axum::redirect(&format!("/app/{}", joined.slug));
     Ok(())
 }
 
-/// Signs in. Wrong address and wrong password get the same answer.
+/// Where to go after signing in: a path on this site, or the organization used last.
+#[cfg(feature = "ssr")]
+fn local_path(next: Option<String>) -> String {
+    next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
+        .unwrap_or_else(|| "/app".to_owned())
+}
+
+/// Signs in. Wrong address and wrong password get the same answer; an account whose
+/// address is not confirmed yet gets a new confirmation link instead of a session.
 #[server(prefix = "/api/fn", endpoint = "log_in")]
-pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
+pub async fn log_in(
+    email: String,
+    password: String,
+    #[server(default)] next: Option<String>,
+) -> Result<(), AppError> {
     use crate::{
-        accounts::{password as pw, throttle, users},
+        accounts::{password as pw, session, throttle, tokens, users},
+        email::templates,
         server::{audit, request},
     };
     let pool = request::pool()?;
@@ -82,9 +154,50 @@ pub async fn log_in(email: String, password: String) -> Result<(), AppError> {
     let key = users::email_key(&email);
     throttle::check(&pool, &key, ip).await?;
     let found = users::credentials(&pool, &email).await?;
-    let ok = pw::verify(password, found.as_ref().and_then(|(_, h)| h.clone())).await?;
+    let ok = pw::verify(
+        password,
+        found.as_ref().and_then(|c| c.password_hash.clone()),
+    )
+    .await?;
     match found {
-        Some((user, _)) if ok => start_session(&pool, user, "user.signed_in", &key).await,
+        Some(account) if ok && !account.verified => {
+            let outbox = request::outbox()?;
+            let purpose = tokens::Purpose::VerifyEmail;
+            let mut tx = pool.begin().await?;
+            if !tokens::recently_issued(&mut tx, account.id, purpose, time::Duration::minutes(2))
+                .await?
+            {
+                let user = users::get(&pool, account.id)
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?;
+                let token = tokens::issue(&mut tx, account.id, purpose).await?;
+                let link = outbox.link(&format!("/verify-email?token={token}"));
+                outbox
+                    .enqueue(
+                        &mut tx,
+                        &templates::verify_email(&user.email, &user.name, &link),
+                    )
+                    .await?;
+            }
+            tx.commit().await?;
+            Err(AppError::Denied {
+                message: "Confirm your email address first: we have sent you a new link.".into(),
+            })
+        }
+        Some(account) if ok => {
+            audit::record(
+                &pool,
+                audit::Actor::User(account.id),
+                None,
+                "user.signed_in",
+                &key,
+                ip,
+            )
+            .await?;
+            session::sign_in(&pool, &request::session().await?, account.id).await?;
+            leptos_axum::redirect(&local_path(next));
+            Ok(())
+        }
         _ => {
             throttle::record_failure(&pool, &key, ip).await?;
             audit::record(
@@ -119,10 +232,11 @@ pub async fn get_current_user() -> Result<Option<CurrentUser>, AppError> {
         accounts::{session, users},
         server::request,
     };
-    let Some(id) = session::user_id(&request::session().await?).await? else {
+    let pool = request::pool()?;
+    let Some(id) = session::user_id(&pool, &request::session().await?).await? else {
         return Ok(None);
     };
-    users::get(&request::pool()?, id).await
+    users::get(&pool, id).await
 }
 
 /// The signed-in user's organizations, the one used last first.
@@ -132,8 +246,9 @@ pub async fn my_organizations() -> Result<Vec<OrganizationSummary>, AppError> {
         accounts::{memberships, session},
         server::request,
     };
-    let user = session::require_user(&request::session().await?).await?;
-    memberships::organizations_of(&request::pool()?, user).await
+    let pool = request::pool()?;
+    let user = session::require_user(&pool, &request::session().await?).await?;
+    memberships::organizations_of(&pool, user).await
 }
 
 /// Creates an organization (its own tenant schema) with the signed-in user as owner,
@@ -146,8 +261,8 @@ pub async fn create_organization(name: String, slug: String) -> Result<String, A
         tenancy,
     };
     let session = request::session().await?;
-    let user = session::require_user(&session).await?;
     let pool = request::pool()?;
+    let user = session::require_user(&pool, &session).await?;
     let created = tenancy::provision_owned(&pool, &name, &slug, user).await?;
     users::remember_organization(&pool, user, created.tenant.id).await?;
     // Privileges changed: a new session id.
@@ -164,8 +279,8 @@ pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, App
         server::request,
         tenancy::{self, Access, TenantKey, TenantStatus},
     };
-    let user_id = session::require_user(&request::session().await?).await?;
     let pool = request::pool()?;
+    let user_id = session::require_user(&pool, &request::session().await?).await?;
     let key = TenantKey::Slug(
         tenancy::Slug::parse(&slug).map_err(|_| AppError::not_found("Organization"))?,
     );
@@ -207,7 +322,7 @@ pub struct MemberRow {
 
 /// Resolves organization `slug` for the signed-in user (membership checked now).
 #[cfg(feature = "ssr")]
-async fn member_context(
+pub(crate) async fn member_context(
     slug: &str,
 ) -> Result<(sqlx::PgPool, crate::tenancy::TenantContext), AppError> {
     use crate::{
@@ -215,8 +330,8 @@ async fn member_context(
         server::request,
         tenancy::{self, TenantKey},
     };
-    let user = session::require_user(&request::session().await?).await?;
     let pool = request::pool()?;
+    let user = session::require_user(&pool, &request::session().await?).await?;
     let key = TenantKey::Slug(
         tenancy::Slug::parse(slug).map_err(|_| AppError::not_found("Organization"))?,
     );

@@ -86,10 +86,11 @@ pub async fn change_role(
     let detail = format!("{target}: {} -> {}", current.as_str(), new.as_str());
     audit::record_in(
         &mut tx,
-        Some(ctx.user()),
+        audit::Actor::User(ctx.user()),
         Some(tenant),
         "member.role_changed",
         &detail,
+        None,
     )
     .await?;
     tx.commit().await?;
@@ -117,10 +118,11 @@ pub async fn remove(pool: &PgPool, ctx: &TenantContext, target: Uuid) -> Result<
         .await?;
     audit::record_in(
         &mut tx,
-        Some(ctx.user()),
+        audit::Actor::User(ctx.user()),
         Some(tenant),
         "member.removed",
         &target.to_string(),
+        None,
     )
     .await?;
     tx.commit().await?;
@@ -153,10 +155,11 @@ pub async fn transfer_ownership(
     .await?;
     audit::record_in(
         &mut tx,
-        Some(ctx.user()),
+        audit::Actor::User(ctx.user()),
         Some(tenant),
         "ownership.transferred",
         &target.to_string(),
+        None,
     )
     .await?;
     tx.commit().await?;

@@ -2,6 +2,8 @@
 //! organizations a user belongs to.
 
 mod api;
+pub mod invitations;
+pub mod recovery;
 mod roles;
 
 pub use api::*;
@@ -17,5 +19,7 @@ pub mod password;
 pub mod session;
 #[cfg(feature = "ssr")]
 mod throttle;
+#[cfg(feature = "ssr")]
+pub mod tokens;
 #[cfg(feature = "ssr")]
 pub mod users;

@@ -1,6 +1,8 @@
 //! Who is signed in: the session holds the user id (never "the current
-//! organization") and when they signed in.
+//! organization"), when they signed in and the account's session generation then.
+//! Changing the password raises the generation, which ends every older session.
 
+use sqlx::PgPool;
 use time::OffsetDateTime;
 use tower_sessions::Session;
 use uuid::Uuid;
@@ -9,6 +11,7 @@ use crate::AppError;
 
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
+const GENERATION: &str = "generation";
 
 /// However active, a session ends this long after sign-in.
 pub const ABSOLUTE_LIFETIME: time::Duration = time::Duration::days(14);
@@ -19,10 +22,26 @@ fn internal(e: tower_sessions::session::Error) -> AppError {
     AppError::internal(e)
 }
 
+async fn generation(pool: &PgPool, user: Uuid) -> Result<Option<i32>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT session_generation FROM public.users WHERE id = $1")
+            .bind(user)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
 /// Marks the session as `user`'s, under a new session id (no fixation).
-pub async fn sign_in(session: &Session, user: Uuid) -> Result<(), AppError> {
+pub async fn sign_in(pool: &PgPool, session: &Session, user: Uuid) -> Result<(), AppError> {
+    let generation = generation(pool, user)
+        .await?
+        .ok_or(AppError::Unauthenticated)?;
     session.cycle_id().await.map_err(internal)?;
     session.insert(USER_ID, user).await.map_err(internal)?;
+    session
+        .insert(GENERATION, generation)
+        .await
+        .map_err(internal)?;
     session
         .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
         .await
@@ -34,8 +53,9 @@ pub async fn sign_out(session: &Session) -> Result<(), AppError> {
     session.flush().await.map_err(internal)
 }
 
-/// The signed-in user, if any and if the session is within its absolute lifetime.
-pub async fn user_id(session: &Session) -> Result<Option<Uuid>, AppError> {
+/// The signed-in user, if any, while the session is within its absolute lifetime and
+/// the account still exists with the password it was signed in with.
+pub async fn user_id(pool: &PgPool, session: &Session) -> Result<Option<Uuid>, AppError> {
     let Some(user) = session.get::<Uuid>(USER_ID).await.map_err(internal)? else {
         return Ok(None);
     };
@@ -45,13 +65,18 @@ pub async fn user_id(session: &Session) -> Result<Option<Uuid>, AppError> {
         .map_err(internal)?
         .unwrap_or(0);
     let age = OffsetDateTime::now_utc().unix_timestamp() - signed_in_at;
-    if age > ABSOLUTE_LIFETIME.whole_seconds() {
+    let signed_in_as = session.get::<i32>(GENERATION).await.map_err(internal)?;
+    if age > ABSOLUTE_LIFETIME.whole_seconds()
+        || generation(pool, user).await? != signed_in_as.or(Some(0))
+    {
         sign_out(session).await?;
         return Ok(None);
     }
     Ok(Some(user))
 }
 
-pub async fn require_user(session: &Session) -> Result<Uuid, AppError> {
-    user_id(session).await?.ok_or(AppError::Unauthenticated)
+pub async fn require_user(pool: &PgPool, session: &Session) -> Result<Uuid, AppError> {
+    user_id(pool, session)
+        .await?
+        .ok_or(AppError::Unauthenticated)
 }

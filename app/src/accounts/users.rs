@@ -1,6 +1,6 @@
 //! The users table.
 
-use sqlx::PgPool;
+use sqlx::{PgConnection, PgPool};
 use uuid::Uuid;
 
 use super::CurrentUser;
@@ -45,42 +45,93 @@ pub fn validate_name(name: &str) -> Result<String, AppError> {
     Ok(name.to_owned())
 }
 
+/// Creates an account; `None` when the address already has one. `verified` is for
+/// sign-ups that proved the address another way (an invitation link).
 pub async fn create(
-    pool: &PgPool,
+    conn: &mut PgConnection,
     name: &str,
     email: &str,
     password_hash: &str,
-) -> Result<Uuid, AppError> {
+    verified: bool,
+) -> Result<Option<Uuid>, AppError> {
     let id = Uuid::new_v4();
     let inserted = sqlx::query(
-        "INSERT INTO users (id, name, email, password_hash) VALUES ($1, $2, $3, $4)
+        "INSERT INTO public.users (id, name, email, password_hash, email_verified_at)
+         VALUES ($1, $2, $3, $4, CASE WHEN $5 THEN now() END)
          ON CONFLICT ((lower(email))) DO NOTHING",
     )
     .bind(id)
     .bind(name)
     .bind(email)
     .bind(password_hash)
-    .execute(pool)
+    .bind(verified)
+    .execute(conn)
     .await?;
-    if inserted.rows_affected() == 0 {
-        return Err(AppError::Conflict {
-            message: "An account with this email already exists. Sign in instead.".into(),
-        });
-    }
-    Ok(id)
+    Ok((inserted.rows_affected() == 1).then_some(id))
 }
 
-/// The id and password hash of the account with this address.
-pub async fn credentials(
-    pool: &PgPool,
-    email: &str,
-) -> Result<Option<(Uuid, Option<String>)>, AppError> {
-    Ok(
-        sqlx::query_as("SELECT id, password_hash FROM users WHERE lower(email) = $1")
-            .bind(email_key(email))
-            .fetch_optional(pool)
-            .await?,
+/// What signing in needs to know about the account with this address.
+pub struct Credentials {
+    pub id: Uuid,
+    pub password_hash: Option<String>,
+    pub verified: bool,
+}
+
+pub async fn credentials(pool: &PgPool, email: &str) -> Result<Option<Credentials>, AppError> {
+    let row: Option<(Uuid, Option<String>, bool)> = sqlx::query_as(
+        "SELECT id, password_hash, email_verified_at IS NOT NULL FROM public.users WHERE lower(email) = $1",
     )
+    .bind(email_key(email))
+    .fetch_optional(pool)
+    .await?;
+    Ok(row.map(|(id, password_hash, verified)| Credentials {
+        id,
+        password_hash,
+        verified,
+    }))
+}
+
+/// The account with this address, if any.
+pub async fn find_by_email(
+    conn: &mut PgConnection,
+    email: &str,
+) -> Result<Option<CurrentUser>, AppError> {
+    Ok(sqlx::query_as::<_, (Uuid, String, String)>(
+        "SELECT id, name, email FROM public.users WHERE lower(email) = $1",
+    )
+    .bind(email_key(email))
+    .fetch_optional(conn)
+    .await?
+    .map(|(id, name, email)| CurrentUser { id, name, email }))
+}
+
+pub async fn mark_verified(conn: &mut PgConnection, user: Uuid) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE public.users SET email_verified_at = coalesce(email_verified_at, now()) WHERE id = $1",
+    )
+    .bind(user)
+    .execute(conn)
+    .await?;
+    Ok(())
+}
+
+/// Sets a new password: every session signed in before ends (the generation rises)
+/// and every outstanding emailed link is void.
+pub async fn set_password(
+    conn: &mut PgConnection,
+    user: Uuid,
+    password_hash: &str,
+) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE public.users
+            SET password_hash = $2, session_generation = session_generation + 1, updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(user)
+    .bind(password_hash)
+    .execute(&mut *conn)
+    .await?;
+    super::tokens::void_all(conn, user).await
 }
 
 pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<CurrentUser>, AppError> {

@@ -11,13 +11,45 @@ use crate::AppError;
 #[derive(Debug, Clone, Copy)]
 pub enum Actor {
     User(Uuid),
-    /// Someone not signed in (a failed sign-in).
+    /// Someone not signed in (a failed sign-in, a password reset request).
     Anonymous,
+    /// The platform itself or an operator at the command line.
+    Cli,
 }
 
-/// Records an action taken by a person over HTTP.
+impl Actor {
+    /// A signed-in user, or the command line when there is none.
+    pub fn user_or_cli(user: Option<Uuid>) -> Self {
+        user.map_or(Actor::Cli, Actor::User)
+    }
+}
+
+/// Records an action on its own.
 pub async fn record(
     pool: &PgPool,
+    actor: Actor,
+    tenant_id: Option<Uuid>,
+    action: &str,
+    target: &str,
+    ip: Option<IpAddr>,
+) -> Result<(), AppError> {
+    let mut conn = pool.acquire().await?;
+    record_in(&mut conn, actor, tenant_id, action, target, ip).await
+}
+
+/// Records an action taken by the platform itself or an operator at the command line.
+pub async fn record_system(
+    conn: &mut PgConnection,
+    tenant_id: Option<Uuid>,
+    action: &str,
+    target: &str,
+) -> Result<(), AppError> {
+    record_in(conn, Actor::Cli, tenant_id, action, target, None).await
+}
+
+/// Records an action inside the caller's transaction, so it commits with the change.
+pub async fn record_in(
+    conn: &mut PgConnection,
     actor: Actor,
     tenant_id: Option<Uuid>,
     action: &str,
@@ -27,6 +59,7 @@ pub async fn record(
     let (kind, id) = match actor {
         Actor::User(id) => ("user", Some(id)),
         Actor::Anonymous => ("user", None),
+        Actor::Cli => ("cli", None),
     };
     sqlx::query(
         "INSERT INTO public.audit_log (actor_kind, actor_id, tenant_id, action, target, ip)
@@ -38,39 +71,6 @@ pub async fn record(
     .bind(action)
     .bind(target)
     .bind(ip.map(|ip| ip.to_string()))
-    .execute(pool)
-    .await?;
-    Ok(())
-}
-
-/// Records an action taken by the platform itself or an operator at the command line.
-pub async fn record_system(
-    conn: &mut PgConnection,
-    tenant_id: Option<Uuid>,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    record_in(conn, None, tenant_id, action, target).await
-}
-
-/// Records an action inside the caller's transaction, so it commits with the change;
-/// `user` None means the command line.
-pub async fn record_in(
-    conn: &mut PgConnection,
-    user: Option<Uuid>,
-    tenant_id: Option<Uuid>,
-    action: &str,
-    target: &str,
-) -> Result<(), AppError> {
-    let kind = if user.is_some() { "user" } else { "cli" };
-    sqlx::query(
-        "INSERT INTO public.audit_log (actor_kind, actor_id, tenant_id, action, target) VALUES ($1, $2, $3, $4, $5)",
-    )
-    .bind(kind)
-    .bind(user)
-    .bind(tenant_id)
-    .bind(action)
-    .bind(target)
     .execute(conn)
     .await?;
     Ok(())

@@ -31,10 +31,12 @@ pub fn pool(options: PgConnectOptions, settings: PoolSettings) -> PgPool {
         .connect_lazy_with(options)
 }
 
-/// Applies the platform migrations and creates the session table.
+/// Applies the platform migrations and creates the session and job-queue tables
+/// (each in its own schema).
 pub async fn migrate_platform(pool: &PgPool) -> Result<(), sqlx::migrate::MigrateError> {
     PLATFORM_MIGRATIONS.run(pool).await?;
     super::sessions::migrate(pool).await?;
+    underway::run_migrations(pool).await?;
     Ok(())
 }
 

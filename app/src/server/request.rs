@@ -28,3 +28,8 @@ pub async fn client_ip() -> Option<IpAddr> {
         .ok()
         .map(|ConnectInfo(addr)| addr.ip())
 }
+
+/// The email outbox (provided like the pool).
+pub fn outbox() -> Result<crate::email::Outbox, AppError> {
+    use_context::<crate::email::Outbox>().ok_or_else(|| AppError::internal("no outbox in context"))
+}

@@ -106,7 +106,15 @@ pub(super) async fn create_in(
         .execute(&mut *conn)
         .await?;
     }
-    crate::server::audit::record_in(conn, owner, Some(id), "tenant.created", slug.as_str()).await?;
+    crate::server::audit::record_in(
+        conn,
+        crate::server::audit::Actor::user_or_cli(owner),
+        Some(id),
+        "tenant.created",
+        slug.as_str(),
+        None,
+    )
+    .await?;
     let row = sqlx::query(&format!(
         "SELECT {COLUMNS} FROM public.tenants WHERE id = $1"
     ))

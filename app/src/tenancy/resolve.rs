@@ -118,7 +118,8 @@ where
         let session = Session::from_request_parts(parts, state)
             .await
             .map_err(|_| AppError::internal("no session layer"))?;
-        let user = crate::accounts::session::require_user(&session).await?;
+        let pool = PgPool::from_ref(state);
+        let user = crate::accounts::session::require_user(&pool, &session).await?;
         let config = TenancyConfig::from_ref(state);
         let key = tenant_key(parts.uri.path(), &parts.headers, config.base_domain.as_deref())?
             .ok_or_else(|| {
@@ -126,7 +127,7 @@ where
                     "No organization given: use /app/{slug}/..., or the X-Tenant-Slug or X-Organization-ID header.",
                 )
             })?;
-        resolve(&PgPool::from_ref(state), &key, user).await
+        resolve(&pool, &key, user).await
     }
 }
 

@@ -1,0 +1,204 @@
+//! One function per message: subject, plain text and HTML in the product's look.
+//! Every value from outside is escaped before it reaches the HTML.
+
+use super::Email;
+
+/// HTML-escapes text for element content and double-quoted attributes.
+pub fn escape_html(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A message with one call to action. `paragraphs` are plain text; the button and
+/// the link beneath it lead to `link`.
+struct Layout<'a> {
+    to: &'a str,
+    subject: String,
+    greeting: String,
+    paragraphs: Vec<String>,
+    button: &'a str,
+    link: &'a str,
+    footnote: &'a str,
+}
+
+impl Layout<'_> {
+    fn render(self) -> Email {
+        let mut text = format!("{}\n\n", self.greeting);
+        for p in &self.paragraphs {
+            text.push_str(p);
+            text.push_str("\n\n");
+        }
+        text.push_str(&format!(
+            "{}: {}\n\n{}\n\n-- \nCapLiquify · working-capital intelligence for manufacturers\n",
+            self.button, self.link, self.footnote
+        ));
+
+        let body: String = self
+            .paragraphs
+            .iter()
+            .map(|p| format!(r#"<p style="margin:0 0 16px">{}</p>"#, escape_html(p)))
+            .collect();
+        let html = format!(
+            r#"<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">
+<title>{subject}</title></head>
+<body style="margin:0;padding:24px;background:#f7f8f6;color:#17201d;font-family:-apple-system,'Segoe UI',Roboto,Helvetica,Arial,sans-serif;font-size:16px;line-height:1.5">
+<table role="presentation" width="100%" cellspacing="0" cellpadding="0"><tr><td align="center">
+<table role="presentation" width="560" cellspacing="0" cellpadding="0" style="max-width:560px;background:#ffffff;border:1px solid #d5dcd8;border-radius:10px">
+<tr><td style="padding:20px 28px;border-bottom:4px solid #0b5d4b;font-weight:700;font-size:20px;color:#0b5d4b">CapLiquify</td></tr>
+<tr><td style="padding:28px">
+<p style="margin:0 0 16px">{greeting}</p>
+{body}
+<p style="margin:24px 0"><a href="{link}" style="display:inline-block;background:#0b5d4b;color:#ffffff;text-decoration:none;font-weight:600;padding:12px 20px;border-radius:10px">{button}</a></p>
+<p style="margin:0 0 16px;color:#4d5a55;font-size:14px">If the button does not work, paste this address into your browser:<br><a href="{link}" style="color:#0b5d4b;word-break:break-all">{link}</a></p>
+<p style="margin:0;color:#4d5a55;font-size:14px">{footnote}</p>
+</td></tr>
+<tr><td style="padding:16px 28px;border-top:1px solid #d5dcd8;color:#4d5a55;font-size:13px">CapLiquify · working-capital intelligence for manufacturers</td></tr>
+</table></td></tr></table>
+</body></html>
+"#,
+            subject = escape_html(&self.subject),
+            greeting = escape_html(&self.greeting),
+            link = escape_html(self.link),
+            button = escape_html(self.button),
+            footnote = escape_html(self.footnote),
+        );
+        Email {
+            to: self.to.to_owned(),
+            subject: self.subject,
+            text,
+            html,
+        }
+    }
+}
+
+pub fn verify_email(to: &str, name: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: "Confirm your email address for CapLiquify".into(),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![
+            "Thanks for signing up. Confirm that this is your address and your CapLiquify \
+             account is ready to use."
+                .into(),
+        ],
+        button: "Confirm my email address",
+        link,
+        footnote: "The link works once and expires in 24 hours. If you did not sign up, \
+                   ignore this message.",
+    }
+    .render()
+}
+
+/// Sent instead of a second account when someone signs up with a known address, so
+/// the sign-up form never reveals which addresses have accounts.
+pub fn account_exists(to: &str, name: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: "You already have a CapLiquify account".into(),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![
+            "Someone, probably you, tried to create a CapLiquify account with this \
+             address. You already have one: sign in, or reset your password if you have \
+             forgotten it."
+                .into(),
+        ],
+        button: "Reset my password",
+        link,
+        footnote: "If this was not you, you can ignore this message: nothing has changed.",
+    }
+    .render()
+}
+
+pub fn reset_password(to: &str, name: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: "Reset your CapLiquify password".into(),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![
+            "We received a request to reset the password of your CapLiquify account. \
+             Choose a new one with the button below; you will be signed out everywhere \
+             else."
+                .into(),
+        ],
+        button: "Choose a new password",
+        link,
+        footnote: "The link works once and expires in one hour. If you did not ask for \
+                   it, ignore this message: your password stays as it is.",
+    }
+    .render()
+}
+
+pub fn invitation(to: &str, inviter: &str, organization: &str, role: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: format!("{inviter} invited you to {organization} on CapLiquify"),
+        greeting: "Hello,".into(),
+        paragraphs: vec![
+            format!(
+                "{inviter} invited you to join {organization} on CapLiquify as {role}. \
+                 CapLiquify shows where your company's cash is tied up in inventory, \
+                 receivables and payables, and what to do about it."
+            ),
+            "Accept with the button below: you can create your account or sign in to an \
+             existing one with this address."
+                .into(),
+        ],
+        button: "Accept the invitation",
+        link,
+        footnote: "The invitation is for this address only, works once and expires in \
+                   7 days.",
+    }
+    .render()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_text_is_escaped_in_html_and_kept_in_text() {
+        let email = invitation(
+            "a@example.com",
+            "Eve <script>",
+            "Acme & \"Co\"",
+            "admin",
+            "https://x.test/invite/abc?x=1&y=2",
+        );
+        assert!(!email.html.contains("<script>"));
+        assert!(email.html.contains("Eve &lt;script&gt;"));
+        assert!(email.html.contains("Acme &amp; &quot;Co&quot;"));
+        assert!(
+            email
+                .html
+                .contains("href=\"https://x.test/invite/abc?x=1&amp;y=2\"")
+        );
+        assert!(email.text.contains("https://x.test/invite/abc?x=1&y=2"));
+        assert!(email.subject.contains("Acme & \"Co\""));
+    }
+
+    #[test]
+    fn every_message_carries_its_link_in_both_parts() {
+        let link = "https://x.test/l/token";
+        for email in [
+            verify_email("a@x.test", "Ann", link),
+            account_exists("a@x.test", "Ann", link),
+            reset_password("a@x.test", "Ann", link),
+            invitation("a@x.test", "Bob", "Acme", "viewer", link),
+        ] {
+            assert!(email.text.contains(link), "{}", email.subject);
+            assert!(email.html.contains(link), "{}", email.subject);
+            assert_eq!(email.to, "a@x.test");
+        }
+    }
+}
