@@ -10,6 +10,13 @@ ensure_rust_tools
 ensure_postgres
 command -v chromium >/dev/null || apt_install chromium
 command -v npm >/dev/null || apt_install nodejs npm
+# The SMTP server the email tests deliver to.
+if ! python3 -c 'import aiosmtpd' 2>/dev/null; then
+  say "installing aiosmtpd (a local SMTP server for the email tests)"
+  python3 -m pip install --quiet --user aiosmtpd 2>/dev/null \
+    || python3 -m pip install --quiet --break-system-packages aiosmtpd 2>/dev/null \
+    || apt_install python3-aiosmtpd
+fi
 use_shared_target_dir
 
 work=$(mktemp -d "${TMPDIR:-/tmp}/capliquify-test.XXXXXX")

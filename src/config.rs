@@ -62,7 +62,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "SMTP_URL",
         "(unset: dev mailbox)",
-        "smtp://user:pass@host:587 (STARTTLS), smtps://... or smtp://host:port?tls=none. Unset: emails go to DATA_DIR/mailbox, shown at /dev/mailbox",
+        "smtps://user:pass@host:465 (TLS), smtp://user:pass@host:587?tls=required (STARTTLS) or smtp://host:25 (plain, a local relay). Unset: emails go to DATA_DIR/mailbox, shown at /dev/mailbox",
     ),
     (
         "MAIL_FROM",

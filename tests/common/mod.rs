@@ -237,3 +237,18 @@ pub async fn member_of(pool: &PgPool, slug: &str, role: &str) -> uuid::Uuid {
     .unwrap();
     user
 }
+
+/// Gives the account with `email` `role` in tenant `slug`.
+pub async fn member_role(pool: &PgPool, slug: &str, email: &str, role: &str) {
+    sqlx::query(
+        "INSERT INTO memberships (tenant_id, user_id, role)
+         SELECT t.id, u.id, $3 FROM tenants t, users u WHERE t.slug = $1 AND u.email = $2
+         ON CONFLICT (tenant_id, user_id) DO UPDATE SET role = EXCLUDED.role",
+    )
+    .bind(slug)
+    .bind(email)
+    .bind(role)
+    .execute(pool)
+    .await
+    .unwrap();
+}

@@ -33,9 +33,9 @@ pub enum DeliveryError {
 }
 
 impl Delivery {
-    /// SMTP at `url` (`smtp://user:pass@host:587` with STARTTLS, `smtps://` for TLS,
-    /// `smtp://host:port?tls=none` for a local relay). The error never quotes the URL,
-    /// which may hold a password.
+    /// SMTP at `url`: `smtps://user:pass@host` (TLS), `smtp://...?tls=required`
+    /// (STARTTLS) or plain `smtp://host:port` (a local relay). The error never quotes
+    /// the URL, which may hold a password.
     pub fn smtp(url: &str, from: &str) -> Result<Self, String> {
         let transport = AsyncSmtpTransport::<Tokio1Executor>::from_url(url)
             .map_err(|_| "SMTP_URL is not a valid smtp:// or smtps:// URL".to_owned())?

@@ -63,9 +63,13 @@ impl Outbox {
             .get_or_try_init(|| {
                 Job::builder()
                     .state(self.delivery.clone())
-                    .step(|cx, email: Email| async move {
+                    .step(|mut cx, email: Email| async move {
                         match cx.state.send(&email).await {
-                            Ok(()) => To::done(),
+                            Ok(()) => {
+                                scrub(&mut cx.tx, *cx.job_id, &email).await?;
+                                cx.tx.commit().await?;
+                                To::done()
+                            }
                             Err(DeliveryError::Permanent(e)) => {
                                 tracing::error!(error = %e, "email undeliverable: dropped");
                                 Err(underway::task::Error::Fatal(e))
@@ -118,33 +122,79 @@ impl Outbox {
                         tracing::warn!(error = %err, "email worker waiting for the database");
                         tokio::select! {
                             _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                            _ = stopped.wait_for(|s| *s) => return Ok(()),
+                            _ = stopped.changed() => return Ok(()),
                         }
                     }
                 }
             };
-            let handle = job.start();
-            let _ = stopped.wait_for(|s| *s).await;
-            handle.shutdown().await
+            // Polled as often as the first retry is due (LISTEN/NOTIFY brings new
+            // messages at once; retries are found by polling), at most once a second.
+            let period = outbox
+                .retry
+                .first_retry
+                .clamp(Duration::from_secs(1), Duration::from_secs(60));
+            let worker = Arc::new(job.worker());
+            let runner = tokio::spawn({
+                let worker = worker.clone();
+                async move {
+                    worker
+                        .run_every(jiff::Span::new().milliseconds(period.as_millis() as i64))
+                        .await
+                }
+            });
+            let mut cleanup = tokio::time::interval(Duration::from_secs(3600));
+            loop {
+                tokio::select! {
+                    _ = cleanup.tick() => {
+                        // Finished tasks are kept for underway's TTL (14 days), then go.
+                        if let Err(err) = underway::queue::run_deletion(&outbox.pool).await {
+                            tracing::warn!(error = %err, "could not delete expired email tasks");
+                        }
+                    }
+                    _ = stopped.changed() => break,
+                }
+            }
+            worker.shutdown();
+            match runner.await {
+                Ok(result) => result.map_err(|e| e.to_string()),
+                Err(e) => Err(e.to_string()),
+            }
         });
         Worker { stop, task }
     }
 }
 
+/// Once a message is delivered, its queued copy keeps only recipient and subject:
+/// the body holds single-use links that must not outlive their delivery in clear.
+async fn scrub(
+    tx: &mut sqlx::Transaction<'static, sqlx::Postgres>,
+    job: uuid::Uuid,
+    email: &Email,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "UPDATE underway.task
+            SET input = jsonb_set(input, '{step_input}', jsonb_build_object('to', $3::text, 'subject', $4::text))
+          WHERE task_queue_name = $1 AND input->>'job_id' = $2",
+    )
+    .bind(QUEUE)
+    .bind(job.to_string())
+    .bind(&email.to)
+    .bind(&email.subject)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
 /// A running email worker.
 pub struct Worker {
     stop: tokio::sync::watch::Sender<bool>,
-    task: tokio::task::JoinHandle<Result<(), JobError>>,
+    task: tokio::task::JoinHandle<Result<(), String>>,
 }
 
 impl Worker {
     /// Stops taking new messages and waits for the one being sent.
     pub async fn shutdown(self) -> Result<(), String> {
         let _ = self.stop.send(true);
-        match self.task.await {
-            Ok(Ok(())) => Ok(()),
-            Ok(Err(e)) => Err(e.to_string()),
-            Err(e) => Err(e.to_string()),
-        }
+        self.task.await.map_err(|e| e.to_string())?
     }
 }
