@@ -6,7 +6,7 @@ mod common;
 
 use std::{path::Path, process::Stdio, time::Duration};
 
-use common::{PASSWORD, migrated_pool, spawn_app_with_settings, token_in};
+use common::{PASSWORD, migrated_pool, spawn_app, spawn_app_with_settings, token_in};
 
 fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -159,6 +159,78 @@ async fn invitations_wait_for_smtp_and_arrive_exactly_once() {
     .await
     .unwrap();
     assert_eq!(state, "succeeded");
+    let res = app
+        .client
+        .get(app.url("/dev/mailbox"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        res.status(),
+        reqwest::StatusCode::NOT_FOUND,
+        "no dev mailbox beside SMTP"
+    );
     assert!(!input.to_string().contains(&token), "{input}");
     assert_eq!(input["step_input"]["to"], "new@example.com");
+}
+
+#[tokio::test]
+async fn without_smtp_the_dev_mailbox_lists_and_shows_each_email() {
+    let app = spawn_app().await;
+    app.call(
+        "sign_up",
+        &[
+            ("name", "Dev <b>"),
+            ("email", "dev@example.com"),
+            ("password", PASSWORD),
+        ],
+    )
+    .await;
+    app.wait_for_email("dev@example.com", 1).await;
+    let id = app.emails_to("dev@example.com").await[0].id;
+    let list = app
+        .client
+        .get(app.url("/dev/mailbox"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(list.status(), reqwest::StatusCode::OK);
+    let list = list.text().await.unwrap();
+    assert!(list.contains("dev@example.com") && list.contains("Confirm your email address"));
+
+    let html = app
+        .client
+        .get(app.url(&format!("/dev/mailbox/{id}.html")))
+        .send()
+        .await
+        .unwrap();
+    let csp = html.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script"),
+        "{csp}"
+    );
+    let html = html.text().await.unwrap();
+    assert!(html.contains("Hello Dev &lt;b&gt;,"), "names are escaped");
+    let text = app
+        .client
+        .get(app.url(&format!("/dev/mailbox/{id}.txt")))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("/verify-email?token="));
+    for bad in ["nope.html", "../../etc/passwd.txt", &format!("{id}.json")] {
+        let res = app
+            .client
+            .get(app.url(&format!("/dev/mailbox/{bad}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND, "{bad}");
+    }
 }

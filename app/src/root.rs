@@ -10,8 +10,10 @@ use leptos_router::{
 use crate::pages::{
     auth::{LogInPage, SignUpPage},
     home::HomePage,
+    invitation::InvitationPage,
     members::MembersPage,
     not_found::NotFound,
+    recovery::{CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
 
@@ -61,6 +63,11 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/signup") view=SignUpPage />
                     <Route path=path!("/login") view=LogInPage />
+                    <Route path=path!("/check-email") view=CheckEmailPage />
+                    <Route path=path!("/verify-email") view=VerifyEmailPage />
+                    <Route path=path!("/forgot-password") view=ForgotPasswordPage />
+                    <Route path=path!("/reset-password") view=ResetPasswordPage />
+                    <Route path=path!("/invite/:token") view=InvitationPage />
                     <Route path=path!("/app") view=AppIndex />
                     <Route path=path!("/app/new") view=NewOrganizationPage />
                     <Route path=path!("/app/:slug") view=OrganizationPage />

@@ -1,33 +1,9 @@
-import { test, expect, type Page } from '@playwright/test';
-
-const password = 'a long enough password';
-
-function uniqueEmail(prefix: string): string {
-  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
-}
-
-async function hydrated(page: Page) {
-  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
-}
-
-async function createOrganization(page: Page, name: string, slug: string) {
-  await page.getByLabel('Company name').fill(name);
-  await page.getByLabel(/Address/).fill(slug);
-  await page.getByRole('button', { name: 'Create organization' }).click();
-  await expect(page).toHaveURL(new RegExp(`/app/${slug}$`));
-  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${name}`);
-}
+import { test, expect } from '@playwright/test';
+import { createOrganization, hydrated, signUpAndVerify, uniqueEmail } from './helpers';
 
 test('sign up, create two organizations and switch between them', async ({ page }) => {
   const suffix = Math.floor(Math.random() * 1e9).toString(36);
-  await page.goto('/signup');
-  await hydrated(page);
-  await page.getByLabel('Your name').fill('Grace Hopper');
-  await page.getByLabel('Work email').fill(uniqueEmail('grace'));
-  await page.getByLabel(/Password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-
-  await expect(page).toHaveURL(/\/app$/);
+  await signUpAndVerify(page, 'Grace Hopper', uniqueEmail('grace'));
   await expect(page.getByRole('heading', { name: 'Create your organization' })).toBeVisible();
   await createOrganization(page, 'Hopper Valves', `hopper-${suffix}`);
   await expect(page.getByText(/Free trial: 1[34] days left/)).toBeVisible();
@@ -67,13 +43,7 @@ test('the app asks visitors to sign in', async ({ page }) => {
 
 test('the members page lists the owner and offers the only owner no way out', async ({ page }) => {
   const suffix = Math.floor(Math.random() * 1e9).toString(36);
-  await page.goto('/signup');
-  await hydrated(page);
-  await page.getByLabel('Your name').fill('Mary Jackson');
-  await page.getByLabel('Work email').fill(uniqueEmail('mary'));
-  await page.getByLabel(/Password/).fill(password);
-  await page.getByRole('button', { name: 'Create account' }).click();
-  await expect(page).toHaveURL(/\/app$/);
+  await signUpAndVerify(page, 'Mary Jackson', uniqueEmail('mary'));
   await createOrganization(page, 'Jackson Foundry', `jackson-${suffix}`);
 
   await page.getByRole('link', { name: 'Members' }).click();

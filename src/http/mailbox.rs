@@ -12,15 +12,23 @@ use super::AppState;
 
 /// Email HTML carries inline styles and nothing else: no scripts, no remote content.
 const EMAIL_CSP: &str = "default-src 'none'; style-src 'unsafe-inline'; img-src data:";
+/// The list page uses the site's stylesheet and nothing else.
+const LIST_CSP: &str = "default-src 'none'; style-src 'self'";
 
-fn page(title: &str, body: &str) -> Html<String> {
-    Html(format!(
+fn page(title: &str, body: &str) -> Response {
+    let mut response = Html(format!(
         r#"<!doctype html><html lang="en"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width"><title>{title}</title>
 <link rel="stylesheet" href="/pkg/capliquify.css"></head>
-<body><main id="main" class="narrow card"><h1>{title}</h1>{body}</main></body></html>"#,
+<body><main id="main" class="card"><h1>{title}</h1>{body}</main></body></html>"#,
         title = esc(title)
     ))
+    .into_response();
+    response.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(LIST_CSP),
+    );
+    response
 }
 
 pub async fn list(State(state): State<AppState>) -> Response {
@@ -38,12 +46,18 @@ pub async fn list(State(state): State<AppState>) -> Response {
         body.push_str("<p>No emails yet.</p>");
     } else {
         body.push_str(
-            "<table class=\"table\"><thead><tr><th>Sent</th><th>To</th><th>Subject</th><th>Text</th></tr></thead><tbody>",
+            "<table class=\"members\"><thead><tr><th>Sent</th><th>To</th><th>Subject</th><th>Text</th></tr></thead><tbody>",
         );
         for e in &emails {
             body.push_str(&format!(
                 "<tr><td>{sent}</td><td>{to}</td><td><a href=\"/dev/mailbox/{id}.html\">{subject}</a></td><td><a href=\"/dev/mailbox/{id}.txt\">text</a></td></tr>",
-                sent = e.sent_at.time(),
+                sent = format_args!(
+                    "{} {:02}:{:02}:{:02} UTC",
+                    e.sent_at.date(),
+                    e.sent_at.hour(),
+                    e.sent_at.minute(),
+                    e.sent_at.second()
+                ),
                 to = esc(&e.email.to),
                 subject = esc(&e.email.subject),
                 id = e.id,
@@ -51,7 +65,7 @@ pub async fn list(State(state): State<AppState>) -> Response {
         }
         body.push_str("</tbody></table>");
     }
-    page("Dev mailbox", &body).into_response()
+    page("Dev mailbox", &body)
 }
 
 /// `{id}.html` shows the HTML part, `{id}.txt` the plain-text part.

@@ -35,6 +35,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     Ok(())
 }
 
+#[cfg(feature = "ssr")]
 fn expired_link() -> AppError {
     AppError::Conflict {
         message: "This link has expired or has already been used. Ask for a new one.".into(),

@@ -44,13 +44,13 @@ pub async fn list(dir: &Path) -> std::io::Result<Vec<Stored>> {
     };
     while let Some(entry) = entries.next_entry().await? {
         let path = entry.path();
-        if path.extension().is_some_and(|e| e == "json") {
-            if let Ok(stored) = serde_json::from_slice(&tokio::fs::read(&path).await?) {
-                out.push(stored);
-            }
+        if path.extension().is_some_and(|e| e == "json")
+            && let Ok(stored) = serde_json::from_slice(&tokio::fs::read(&path).await?)
+        {
+            out.push(stored);
         }
     }
-    out.sort_by(|a: &Stored, b| b.sent_at.cmp(&a.sent_at));
+    out.sort_by_key(|s: &Stored| std::cmp::Reverse(s.sent_at));
     Ok(out)
 }
 

@@ -4,10 +4,14 @@ use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_params_map};
 
-use super::forms::form_error;
+use super::forms::{field_error, form_error};
 use crate::{
     AppError,
-    accounts::{ChangeMemberRole, MemberRow, RemoveMember, Role, TransferOwnership, list_members},
+    accounts::{
+        ChangeMemberRole, MemberRow, RemoveMember, Role, TransferOwnership,
+        invitations::{InviteMember, ResendInvitation, RevokeInvitation, list_invitations},
+        list_members,
+    },
 };
 
 #[component]
@@ -71,6 +75,8 @@ pub fn MembersPage() -> impl IntoView {
                                                 .collect_view()}
                                         </tbody>
                                     </table>
+                                    {matches!(me, Role::Owner | Role::Admin)
+                                        .then(|| view! { <InvitationsPanel slug=slug() /> })}
                                 }
                                     .into_any()
                             }
@@ -145,5 +151,114 @@ fn MemberLine(
             <td>{row.role.label()}</td>
             <td class="actions">{change_form}{transfer_form}{remove_form}</td>
         </tr>
+    }
+}
+
+/// Inviting people, and the invitations still open (for owners and admins).
+#[component]
+fn InvitationsPanel(slug: String) -> impl IntoView {
+    let invite = ServerAction::<InviteMember>::new();
+    let resend = ServerAction::<ResendInvitation>::new();
+    let revoke = ServerAction::<RevokeInvitation>::new();
+    let result = invite.value();
+    let pending = Resource::new(
+        {
+            let slug = slug.clone();
+            move || {
+                (
+                    slug.clone(),
+                    invite.version().get(),
+                    resend.version().get(),
+                    revoke.version().get(),
+                )
+            }
+        },
+        |(slug, ..)| list_invitations(slug),
+    );
+    let sent = move || {
+        matches!(result.get(), Some(Ok(())))
+            .then(|| view! { <p class="success" role="status">"Invitation sent."</p> })
+    };
+    let rows = {
+        let slug = slug.clone();
+        move || {
+            let slug = slug.clone();
+            pending.get().map(move |result| match result {
+                Err(err) => view! { <p class="error">{err.to_string()}</p> }.into_any(),
+                Ok(rows) if rows.is_empty() => {
+                    view! { <p class="muted">"No invitations waiting."</p> }.into_any()
+                }
+                Ok(rows) => view! {
+                    <table class="members">
+                        <thead>
+                            <tr>
+                                <th scope="col">"Email"</th>
+                                <th scope="col">"Role"</th>
+                                <th scope="col">"Invited by"</th>
+                                <th scope="col">"Expires"</th>
+                                <th scope="col">"Actions"</th>
+                            </tr>
+                        </thead>
+                        <tbody>
+                            {rows
+                                .into_iter()
+                                .map(|row| {
+                                    let (resend_id, revoke_id) = (row.id.to_string(), row.id.to_string());
+                                    let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
+                                    view! {
+                                        <tr>
+                                            <td>{row.email.clone()}</td>
+                                            <td>{row.role.label()}</td>
+                                            <td>{row.invited_by.clone().unwrap_or_default()}</td>
+                                            <td class:error=row.expired>{row.expires.clone()}</td>
+                                            <td class="actions">
+                                                <ActionForm action=resend attr:class="inline">
+                                                    <input type="hidden" name="slug" value=resend_slug />
+                                                    <input type="hidden" name="id" value=resend_id />
+                                                    <button class="button" type="submit">"Resend"</button>
+                                                </ActionForm>
+                                                <ActionForm action=revoke attr:class="inline">
+                                                    <input type="hidden" name="slug" value=revoke_slug />
+                                                    <input type="hidden" name="id" value=revoke_id />
+                                                    <button class="button" type="submit">"Revoke"</button>
+                                                </ActionForm>
+                                            </td>
+                                        </tr>
+                                    }
+                                })
+                                .collect_view()}
+                        </tbody>
+                    </table>
+                }
+                .into_any(),
+            })
+        }
+    };
+    view! {
+        <h2>"Invite a colleague"</h2>
+        <ActionForm action=invite attr:class="invite">
+            <input type="hidden" name="slug" value=slug.clone() />
+            <div class="field">
+                <label for="invite-email">"Email"</label>
+                <input id="invite-email" name="email" type="email" autocomplete="off" required />
+                {field_error(result, "email")}
+            </div>
+            <div class="field">
+                <label for="invite-role">"Role"</label>
+                <select id="invite-role" name="role">
+                    <option value="member" selected>"Member"</option>
+                    <option value="viewer">"Viewer"</option>
+                    <option value="admin">"Admin"</option>
+                </select>
+                {field_error(result, "role")}
+            </div>
+            {form_error(result)}
+            {sent}
+            <button class="button primary" type="submit">"Send invitation"</button>
+        </ActionForm>
+        {form_error(resend.value())}
+        {form_error(revoke.value())}
+        <h2>"Pending invitations"</h2>
+        <Suspense fallback=|| view! { <p class="muted">"Loading…"</p> }>{rows}</Suspense>
     }
 }

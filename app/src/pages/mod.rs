@@ -3,6 +3,8 @@
 pub mod auth;
 pub mod forms;
 pub mod home;
+pub mod invitation;
 pub mod members;
 pub mod not_found;
+pub mod recovery;
 pub mod workspace;

@@ -1,0 +1,53 @@
+import { expect, type Page } from '@playwright/test';
+
+export const password = 'a long enough password';
+
+export function uniqueEmail(prefix: string): string {
+  return `${prefix}-${Date.now()}-${Math.floor(Math.random() * 1e6)}@example.com`;
+}
+
+/** Waits until the page is interactive (the app marks the body once hydrated). */
+export async function hydrated(page: Page) {
+  await expect(page.locator('body[data-hydrated="true"]')).toBeAttached();
+}
+
+/**
+ * Opens the newest email to `to` in the dev mailbox (the server runs without SMTP)
+ * whose subject matches `subject`, waiting for the worker to deliver it.
+ */
+export async function openEmail(page: Page, to: string, subject: RegExp) {
+  const row = page.getByRole('row').filter({ hasText: to }).filter({ hasText: subject }).first();
+  await expect(async () => {
+    await page.goto('/dev/mailbox');
+    await expect(row).toBeVisible({ timeout: 500 });
+  }).toPass({ timeout: 15_000 });
+  await row.getByRole('link', { name: subject }).click();
+}
+
+/** Signs up through the form and confirms the address from the emailed link. */
+export async function signUpAndVerify(page: Page, name: string, email: string) {
+  await page.goto('/signup');
+  await hydrated(page);
+  await page.getByLabel('Your name').fill(name);
+  await page.getByLabel('Work email').fill(email);
+  await page.getByLabel(/Password/).fill(password);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page).toHaveURL(/\/check-email/);
+  await expect(page.getByRole('heading', { name: 'Check your inbox' })).toBeVisible();
+
+  await openEmail(page, email, /Confirm your email address/);
+  await page.getByRole('link', { name: 'Confirm my email address' }).click();
+  await expect(page).toHaveURL(/\/verify-email\?token=/);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Confirm my email address' }).click();
+  await expect(page).toHaveURL(/\/app$/);
+}
+
+/** Creates an organization from /app (or /app/new) and waits for its home page. */
+export async function createOrganization(page: Page, name: string, slug: string) {
+  await page.getByLabel('Company name').fill(name);
+  await page.getByLabel(/Address/).fill(slug);
+  await page.getByRole('button', { name: 'Create organization' }).click();
+  await expect(page).toHaveURL(new RegExp(`/app/${slug}$`));
+  await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${name}`);
+}
