@@ -26,7 +26,15 @@ pg_data="$work/pg"
 server_pid=""
 as_pg() { if [ "$(id -u)" -eq 0 ]; then runuser -u postgres -- "$@"; else "$@"; fi; }
 cleanup() {
-  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null && wait "$server_pid" 2>/dev/null
+  if [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; then
+    # A server that does not stop within 30 s is reported and killed.
+    for _ in $(seq 1 150); do kill -0 "$server_pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$server_pid" 2>/dev/null; then
+      echo "error: the server did not stop on SIGTERM" >&2
+      kill -9 "$server_pid" 2>/dev/null
+    fi
+    wait "$server_pid" 2>/dev/null
+  fi
   [ -f "$pg_data/postmaster.pid" ] && as_pg "$pg_bin/pg_ctl" stop -D "$pg_data" -m immediate -w >/dev/null 2>&1
   rm -rf "$work"
 }

@@ -234,3 +234,17 @@ async fn without_smtp_the_dev_mailbox_lists_and_shows_each_email() {
         assert_eq!(res.status(), reqwest::StatusCode::NOT_FOUND, "{bad}");
     }
 }
+
+#[tokio::test]
+async fn the_worker_stops_when_asked() {
+    let pool = migrated_pool().await;
+    let dir = tempfile::tempdir().unwrap();
+    let settings = common::test_settings(dir.path(), &[]);
+    let outbox = capliquify::worker::outbox(&settings, &pool).unwrap();
+    let worker = outbox.start_worker();
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Generous: this checks that shutdown finishes at all (a hang here once kept
+    // `serve` from exiting on SIGTERM), not how fast.
+    let stopped = tokio::time::timeout(Duration::from_secs(60), worker.shutdown()).await;
+    assert!(matches!(stopped, Ok(Ok(()))), "{stopped:?}");
+}

@@ -142,18 +142,14 @@ impl Outbox {
                         .await
                 }
             });
-            let mut cleanup = tokio::time::interval(Duration::from_secs(3600));
-            loop {
-                tokio::select! {
-                    _ = cleanup.tick() => {
-                        // Finished tasks are kept for underway's TTL (14 days), then go.
-                        if let Err(err) = underway::queue::run_deletion(&outbox.pool).await {
-                            tracing::warn!(error = %err, "could not delete expired email tasks");
-                        }
-                    }
-                    _ = stopped.changed() => break,
-                }
-            }
+            // Finished tasks are kept for underway's TTL (14 days); this deletes them
+            // after that, hourly, until stopped.
+            let cleanup = tokio::spawn({
+                let pool = outbox.pool.clone();
+                async move { underway::queue::run_deletion(&pool).await }
+            });
+            let _ = stopped.changed().await;
+            cleanup.abort();
             worker.shutdown();
             match runner.await {
                 Ok(result) => result.map_err(|e| e.to_string()),
