@@ -74,6 +74,31 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "30",
         "First retry of a failed delivery; doubles each time up to an hour, 12 tries",
     ),
+    (
+        "STRIPE_SECRET_KEY",
+        "(unset: billing demo mode)",
+        "Stripe API key. Unset: plans are shown but checkout says payments are not set up",
+    ),
+    (
+        "STRIPE_WEBHOOK_SECRET",
+        "(unset)",
+        "Signing secret of the /webhooks/stripe endpoint (whsec_...)",
+    ),
+    (
+        "STRIPE_API_BASE",
+        "https://api.stripe.com",
+        "Stripe API base URL (tests point it at a local stand-in)",
+    ),
+    (
+        "STRIPE_PRICE_{STARTER,PROFESSIONAL,ENTERPRISE}_{MONTHLY,ANNUAL}",
+        "(unset)",
+        "Stripe price id of each plan and interval, e.g. STRIPE_PRICE_STARTER_MONTHLY",
+    ),
+    (
+        "BILLING_JOBS_SECS",
+        "600",
+        "How often the worker reconciles with Stripe's event log and sends trial reminders",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -112,6 +137,12 @@ pub struct Settings {
     pub smtp_url: Option<SecretString>,
     pub mail_from: String,
     pub email_retry: Duration,
+    pub stripe_secret_key: Option<SecretString>,
+    pub stripe_webhook_secret: Option<SecretString>,
+    pub stripe_api_base: String,
+    /// (plan id, interval id, Stripe price id)
+    pub stripe_prices: Vec<(&'static str, &'static str, String)>,
+    pub billing_jobs_every: Duration,
 }
 
 impl Settings {
@@ -220,7 +251,22 @@ impl Settings {
         );
         let mail_from = parsed("MAIL_FROM", &default_from)?;
 
+        let mut stripe_prices = Vec::new();
+        for plan in ["starter", "professional", "enterprise"] {
+            for (interval, suffix) in [("month", "MONTHLY"), ("year", "ANNUAL")] {
+                let name = format!("STRIPE_PRICE_{}_{suffix}", plan.to_uppercase());
+                if let Some(id) = get(&name).filter(|v| !v.trim().is_empty()) {
+                    stripe_prices.push((plan, interval, id.trim().to_owned()));
+                }
+            }
+        }
+
         Ok(Self {
+            stripe_secret_key: var("STRIPE_SECRET_KEY").map(SecretString::from),
+            stripe_webhook_secret: var("STRIPE_WEBHOOK_SECRET").map(SecretString::from),
+            stripe_api_base: parsed("STRIPE_API_BASE", "https://api.stripe.com")?,
+            stripe_prices,
+            billing_jobs_every: Duration::from_secs(number("BILLING_JOBS_SECS", 600, 1)?),
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),

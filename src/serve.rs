@@ -102,7 +102,7 @@ async fn run_server(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
         std::time::Duration::from_secs(3600),
     ));
     let app = Application::build(settings, pool.clone()).await?;
-    let worker = app.outbox().start_worker();
+    let worker = crate::worker::start(settings, pool, app.outbox(), app.billing());
     if let Some(dir) = app.outbox().mailbox_dir() {
         tracing::warn!(
             mailbox = %dir.display(),

@@ -1,8 +1,15 @@
-//! The background worker: delivers queued email. `capliquify serve` runs it beside
+//! The background worker: delivers queued email and runs the scheduled billing jobs
+//! (reconciliation with Stripe, trial reminders). `capliquify serve` runs it beside
 //! the web server; `capliquify worker` runs it alone, to scale it apart.
 
 use anyhow::Context;
-use app::email::{Delivery, Outbox, RetrySchedule};
+use app::{
+    billing::{
+        Billing, Interval, Plan,
+        stripe::{PriceIds, StripeApi},
+    },
+    email::{Delivery, Outbox, RetrySchedule},
+};
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
 
@@ -34,7 +41,64 @@ pub fn outbox(settings: &Settings, pool: &PgPool) -> anyhow::Result<Outbox> {
     ))
 }
 
-/// `capliquify worker`: delivers email until SIGTERM or Ctrl-C.
+/// Billing as configured: Stripe when STRIPE_SECRET_KEY is set, else demo mode.
+pub fn billing(settings: &Settings) -> anyhow::Result<Billing> {
+    let api = settings
+        .stripe_secret_key
+        .as_ref()
+        .map(|key| StripeApi::new(key.expose_secret(), &settings.stripe_api_base))
+        .transpose()
+        .map_err(|_| anyhow::anyhow!("STRIPE_API_BASE or STRIPE_SECRET_KEY is not usable"))?;
+    let prices = PriceIds(
+        settings
+            .stripe_prices
+            .iter()
+            .filter_map(|(plan, interval, id)| {
+                Some(((Plan::parse(plan)?, Interval::parse(interval)?), id.clone()))
+            })
+            .collect(),
+    );
+    let secret = settings
+        .stripe_webhook_secret
+        .as_ref()
+        .map(|s| s.expose_secret().to_owned());
+    Ok(Billing::new(api, prices, secret))
+}
+
+/// Everything the worker runs.
+pub struct Background {
+    email: app::email::Worker,
+    stop: tokio::sync::watch::Sender<bool>,
+    billing_jobs: tokio::task::JoinHandle<()>,
+}
+
+/// Starts email delivery and the scheduled billing jobs.
+pub fn start(settings: &Settings, pool: &PgPool, outbox: &Outbox, billing: &Billing) -> Background {
+    let (stop, stopped) = tokio::sync::watch::channel(false);
+    let billing_jobs = tokio::spawn(app::billing::jobs::run(
+        pool.clone(),
+        billing.clone(),
+        outbox.clone(),
+        settings.billing_jobs_every,
+        stopped,
+    ));
+    Background {
+        email: outbox.start_worker(),
+        stop,
+        billing_jobs,
+    }
+}
+
+impl Background {
+    /// Lets the message being sent and the job running finish, then stops.
+    pub async fn shutdown(self) -> Result<(), String> {
+        let _ = self.stop.send(true);
+        self.billing_jobs.await.map_err(|e| e.to_string())?;
+        self.email.shutdown().await
+    }
+}
+
+/// `capliquify worker`: delivers email and runs billing jobs until SIGTERM or Ctrl-C.
 pub async fn run(settings: Settings) -> anyhow::Result<()> {
     let database = Database::open(&settings).await?;
     let result = async {
@@ -42,8 +106,8 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             .await
             .context("could not apply the platform migrations")?;
         let outbox = outbox(&settings, &database.pool)?;
-        let worker = outbox.start_worker();
-        tracing::info!("worker started: delivering queued email");
+        let worker = start(&settings, &database.pool, &outbox, &billing(&settings)?);
+        tracing::info!("worker started: email delivery and billing jobs");
         shutdown_signal().await;
         worker.shutdown().await.map_err(anyhow::Error::msg)
     }

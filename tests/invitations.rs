@@ -302,14 +302,22 @@ async fn only_admins_and_owners_invite_and_no_one_invites_an_owner() {
 
 #[tokio::test]
 async fn the_member_limit_counts_at_invitation_and_at_acceptance() {
-    let app = owner().await; // Starter: 5 members, pending invitations included.
+    let app = owner().await;
+    // A paying Starter organization: 5 members, pending invitations included.
+    sqlx::query("UPDATE tenants SET status = 'active', plan = 'starter' WHERE slug = 'works'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
     for _ in 0..3 {
         common::member_of(&app.pool, "works", "member").await;
     }
     let last_seat = invited(&app, "fifth@example.com", "member").await;
     let res = invite(&app, "sixth@example.com", "member").await;
-    assert_eq!(res.status(), StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "upgrade_required");
+    assert_eq!(body["plan"], "starter");
+    assert_eq!(body["upgrade_url"], "/app/works/billing");
     assert!(body["message"].as_str().unwrap().contains("Starter"));
 
     // A seat taken meanwhile: accepting is refused and changes nothing.

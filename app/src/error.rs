@@ -41,6 +41,16 @@ pub enum AppError {
     ReadOnly { message: String },
     #[error("{message}")]
     BillingRequired { message: String },
+    /// The plan lacks a feature or its limit is reached: the UI offers an upgrade.
+    #[error("{message}")]
+    UpgradeRequired {
+        message: String,
+        /// The feature id, when a feature (not a limit) is missing.
+        feature: Option<String>,
+        /// The organization's current plan id.
+        plan: String,
+        upgrade_url: String,
+    },
     #[error("{message}")]
     RateLimited { message: String },
     #[error("Something went wrong on our side. We have been notified (reference {}).", request_id.as_deref().unwrap_or("unknown"))]
@@ -74,7 +84,7 @@ impl AppError {
     pub fn status(&self) -> u16 {
         match self {
             Self::Unauthenticated => 401,
-            Self::Forbidden | Self::Denied { .. } => 403,
+            Self::Forbidden | Self::Denied { .. } | Self::UpgradeRequired { .. } => 403,
             Self::NotFound { .. } => 404,
             Self::Validation { .. } => 422,
             Self::Conflict { .. } => 409,

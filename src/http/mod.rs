@@ -5,11 +5,17 @@ mod health;
 mod mailbox;
 mod request_log;
 mod security_headers;
+mod stripe_webhook;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
 
-use app::{email::Outbox, tenancy::TenancyConfig};
-use axum::{Router, extract::FromRef, middleware, routing::get};
+use app::{billing::Billing, email::Outbox, tenancy::TenancyConfig};
+use axum::{
+    Router,
+    extract::FromRef,
+    middleware,
+    routing::{get, post},
+};
 use leptos::prelude::LeptosOptions;
 use leptos_axum::{LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
@@ -26,6 +32,7 @@ pub struct AppState {
     pub public_origin: Arc<str>,
     pub tenancy: TenancyConfig,
     pub outbox: Outbox,
+    pub billing: Billing,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -51,9 +58,11 @@ pub fn router(state: AppState) -> Router {
     let routes = generate_route_list(app::root::App);
     let pool = state.pool.clone();
     let outbox = state.outbox.clone();
+    let billing = state.billing.clone();
     let context = move || {
         leptos::prelude::provide_context(pool.clone());
         leptos::prelude::provide_context(outbox.clone());
+        leptos::prelude::provide_context(billing.clone());
     };
     let shell = {
         let options = state.leptos.clone();
@@ -62,7 +71,8 @@ pub fn router(state: AppState) -> Router {
 
     let mut router = Router::new()
         .route("/health", get(health::health))
-        .route("/ready", get(health::ready));
+        .route("/ready", get(health::ready))
+        .route("/webhooks/stripe", post(stripe_webhook::receive));
     // The dev mailbox exists only while email goes to files, never beside SMTP.
     if state.outbox.mailbox_dir().is_some() {
         router = router
@@ -96,6 +106,7 @@ pub struct Application {
     listener: TcpListener,
     router: Router,
     outbox: Outbox,
+    billing: Billing,
     shutdown_grace: std::time::Duration,
 }
 
@@ -111,6 +122,7 @@ impl Application {
         let outbox = crate::worker::outbox(settings, &pool)?;
         let state = AppState {
             outbox,
+            billing: crate::worker::billing(settings)?,
             pool,
             leptos,
             started_at: Instant::now(),
@@ -122,6 +134,7 @@ impl Application {
         Ok(Self {
             listener,
             outbox: state.outbox.clone(),
+            billing: state.billing.clone(),
             router: router(state),
             shutdown_grace: settings.shutdown_grace,
         })
@@ -130,6 +143,11 @@ impl Application {
     /// The email outbox; its worker is started by the caller (`serve`, tests).
     pub fn outbox(&self) -> &Outbox {
         &self.outbox
+    }
+
+    /// Billing as configured, for the worker's scheduled jobs.
+    pub fn billing(&self) -> &Billing {
+        &self.billing
     }
 
     pub fn local_addr(&self) -> SocketAddr {

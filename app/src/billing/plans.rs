@@ -11,6 +11,31 @@ pub enum Plan {
     Enterprise,
 }
 
+/// How often a subscription is billed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Interval {
+    Month,
+    Year,
+}
+
+impl Interval {
+    pub fn id(self) -> &'static str {
+        match self {
+            Interval::Month => "month",
+            Interval::Year => "year",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Interval> {
+        match id {
+            "month" => Some(Interval::Month),
+            "year" => Some(Interval::Year),
+            _ => None,
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Feature {
@@ -38,8 +63,68 @@ pub struct Limits {
     pub imports_per_month: Limit,
 }
 
+impl Feature {
+    pub const ALL: [Feature; 4] = [
+        Feature::AiForecasting,
+        Feature::WhatIf,
+        Feature::ApiIntegrations,
+        Feature::AuditExport,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Feature::AiForecasting => "ai_forecasting",
+            Feature::WhatIf => "what_if",
+            Feature::ApiIntegrations => "api_integrations",
+            Feature::AuditExport => "audit_export",
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Feature::AiForecasting => "Demand forecasting",
+            Feature::WhatIf => "What-if scenarios",
+            Feature::ApiIntegrations => "API and integrations",
+            Feature::AuditExport => "Audit log export",
+        }
+    }
+}
+
 impl Plan {
     pub const ALL: [Plan; 3] = [Plan::Starter, Plan::Professional, Plan::Enterprise];
+
+    /// What a trial gets: the full product short of Enterprise's integrations.
+    pub const TRIAL: Plan = Plan::Professional;
+
+    /// The plan in force for a tenant with this status and stored plan id.
+    pub fn effective(status: crate::tenancy::TenantStatus, plan: &str) -> Plan {
+        if status == crate::tenancy::TenantStatus::Trial {
+            Plan::TRIAL
+        } else {
+            Plan::parse(plan).unwrap_or(Plan::Starter)
+        }
+    }
+
+    /// Price in whole US dollars: per month, or per year (two months free).
+    pub fn price_usd(self, interval: Interval) -> u32 {
+        let monthly = match self {
+            Plan::Starter => 149,
+            Plan::Professional => 449,
+            Plan::Enterprise => 1_290,
+        };
+        match interval {
+            Interval::Month => monthly,
+            Interval::Year => monthly * 10,
+        }
+    }
+
+    pub fn tagline(self) -> &'static str {
+        match self {
+            Plan::Starter => "See where your cash is tied up",
+            Plan::Professional => "Forecast demand and plan working capital",
+            Plan::Enterprise => "Connect your systems, audit everything",
+        }
+    }
 
     pub fn id(self) -> &'static str {
         match self {
@@ -100,6 +185,18 @@ mod tests {
             assert_eq!(Plan::parse(plan.id()), Some(plan));
         }
         assert_eq!(Plan::parse("gold"), None);
+        for interval in [Interval::Month, Interval::Year] {
+            assert_eq!(Interval::parse(interval.id()), Some(interval));
+        }
+    }
+
+    #[test]
+    fn annual_prices_give_two_months_free_and_rise_with_the_plan() {
+        for plan in Plan::ALL {
+            assert_eq!(plan.price_usd(Interval::Year), plan.price_usd(Interval::Month) * 10);
+        }
+        assert!(Plan::Starter.price_usd(Interval::Month) < Plan::Professional.price_usd(Interval::Month));
+        assert!(Plan::Professional.price_usd(Interval::Month) < Plan::Enterprise.price_usd(Interval::Month));
     }
 
     #[test]
@@ -112,12 +209,7 @@ mod tests {
 
     #[test]
     fn higher_plans_include_lower_plans_features() {
-        for feature in [
-            Feature::AiForecasting,
-            Feature::WhatIf,
-            Feature::ApiIntegrations,
-            Feature::AuditExport,
-        ] {
+        for feature in Feature::ALL {
             assert!(!Plan::Starter.has(feature) || Plan::Professional.has(feature));
             assert!(!Plan::Professional.has(feature) || Plan::Enterprise.has(feature));
         }

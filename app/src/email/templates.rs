@@ -162,6 +162,79 @@ pub fn invitation(to: &str, inviter: &str, organization: &str, role: &str, link:
     .render()
 }
 
+pub fn trial_ending(to: &str, name: &str, organization: &str, days: i64, link: &str) -> Email {
+    Layout {
+        to,
+        subject: format!("Your CapLiquify trial for {organization} ends in {days} days"),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![format!(
+            "The free trial of {organization} ends in {days} days. Choose a plan to keep \
+             working without interruption; everything you have set up stays as it is. If \
+             you do nothing, the organization pauses at the end of the trial and its data \
+             is kept."
+        )],
+        button: "Choose a plan",
+        link,
+        footnote: "You receive this because you own this organization.",
+    }
+    .render()
+}
+
+pub fn payment_failed(to: &str, name: &str, organization: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: format!("Payment for {organization} failed"),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![
+            format!(
+                "We could not collect the latest payment for {organization}'s CapLiquify \
+                 subscription. Until it is settled, {organization} is read-only: everyone \
+                 can still see its data, but nothing can be changed."
+            ),
+            "Update the payment method in the billing portal and we will retry at once."
+                .into(),
+        ],
+        button: "Update payment method",
+        link,
+        footnote: "Stripe retries the payment over the next days. If every retry fails, \
+                   the organization is suspended; its data is kept.",
+    }
+    .render()
+}
+
+pub fn payment_restored(to: &str, name: &str, organization: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: format!("{organization} is fully available again"),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![format!(
+            "Thank you: the payment for {organization} went through and everyone can work \
+             in it again as usual."
+        )],
+        button: "Open CapLiquify",
+        link,
+        footnote: "Invoices are in the billing portal.",
+    }
+    .render()
+}
+
+pub fn subscription_suspended(to: &str, name: &str, organization: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: format!("{organization} has been suspended"),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![format!(
+            "The subscription of {organization} has ended after its payment could not be \
+             collected, so the organization is suspended. Its data is kept: subscribe again \
+             from the billing page to restore access for everyone."
+        )],
+        button: "Restore access",
+        link,
+        footnote: "You receive this because you own this organization.",
+    }
+    .render()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -195,6 +268,10 @@ mod tests {
             account_exists("a@x.test", "Ann", link),
             reset_password("a@x.test", "Ann", link),
             invitation("a@x.test", "Bob", "Acme", "viewer", link),
+            trial_ending("a@x.test", "Ann", "Acme", 3, link),
+            payment_failed("a@x.test", "Ann", "Acme", link),
+            payment_restored("a@x.test", "Ann", "Acme", link),
+            subscription_suspended("a@x.test", "Ann", "Acme", link),
         ] {
             assert!(email.text.contains(link), "{}", email.subject);
             assert!(email.html.contains(link), "{}", email.subject);

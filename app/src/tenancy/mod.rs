@@ -29,7 +29,7 @@ pub use {
     context::{Access, TenantContext, TenantTx},
     provision::{Provisioned, provision, provision_owned, provision_with},
     registry::{Tenant, delete, list, purge_deleted},
-    resolve::{TenancyConfig, TenantKey, resolve, tenant_key},
+    resolve::{TenancyConfig, TenantKey, resolve, resolve_member, tenant_key},
     schema_name::SchemaName,
 };
 

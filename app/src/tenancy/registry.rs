@@ -25,6 +25,11 @@ pub(crate) const COLUMNS: &str = "id, slug, name, schema_name, status, plan, tri
      schema_version, created_at, deleted_at";
 
 impl Tenant {
+    /// The plan whose features and limits apply: a trial gets [`Plan::TRIAL`].
+    pub fn effective_plan(&self) -> crate::billing::Plan {
+        crate::billing::Plan::effective(self.status, &self.plan)
+    }
+
     /// Reads a registry row, refusing one whose schema name or status is malformed.
     pub(crate) fn from_row(row: &PgRow) -> Result<Self, AppError> {
         let schema_name: String = row.try_get("schema_name")?;

@@ -90,12 +90,24 @@ pub async fn resolve(
     key: &TenantKey,
     user: Uuid,
 ) -> Result<TenantContext, AppError> {
+    let (tenant, role) = resolve_member(pool, key, user).await?;
+    TenantContext::admit(tenant, user, role, OffsetDateTime::now_utc())
+}
+
+/// The tenant and the user's role in it, without the status gates: billing must stay
+/// reachable while an organization is suspended or its trial has ended. Gives no
+/// access to tenant tables.
+pub async fn resolve_member(
+    pool: &PgPool,
+    key: &TenantKey,
+    user: Uuid,
+) -> Result<(super::Tenant, crate::accounts::Role), AppError> {
     let (tenant, role) = registry::find_with_role(pool, key, user)
         .await?
         .filter(|(t, _)| t.status != TenantStatus::Deleted)
         .ok_or_else(|| AppError::not_found("Organization"))?;
     let role = role.ok_or_else(|| AppError::not_found("Organization"))?;
-    TenantContext::admit(tenant, user, role, OffsetDateTime::now_utc())
+    Ok((tenant, role))
 }
 
 /// Tenancy settings the request extractor needs.

@@ -11,10 +11,10 @@ use super::{InvitationRow, InvitationStatus, InvitationView};
 use crate::{
     AppError,
     accounts::{CurrentUser, Permission, Role, tokens, users},
-    billing::Plan,
+    billing::{Plan, gates},
     email::{Outbox, templates},
     server::audit::{self, Actor},
-    tenancy::TenantContext,
+    tenancy::{TenantContext, TenantStatus},
 };
 
 /// How long an invitation link works.
@@ -26,32 +26,47 @@ pub struct Joined {
     pub slug: String,
 }
 
-/// Locks the organization's row and returns its plan, name and member count.
-async fn lock_tenant(
-    conn: &mut PgConnection,
-    tenant: Uuid,
-) -> Result<(Plan, String, i64), AppError> {
-    let (plan, name): (String, String) =
-        sqlx::query_as("SELECT plan, name FROM public.tenants WHERE id = $1 FOR UPDATE")
-            .bind(tenant)
-            .fetch_one(&mut *conn)
-            .await?;
+/// Locks the organization's row and returns its plan in force, name, slug and member
+/// count.
+async fn lock_tenant(conn: &mut PgConnection, tenant: Uuid) -> Result<Locked, AppError> {
+    let (status, plan, name, slug): (String, String, String, String) = sqlx::query_as(
+        "SELECT status, plan, name, slug FROM public.tenants WHERE id = $1 FOR UPDATE",
+    )
+    .bind(tenant)
+    .fetch_one(&mut *conn)
+    .await?;
     let members: i64 =
         sqlx::query_scalar("SELECT count(*) FROM public.memberships WHERE tenant_id = $1")
             .bind(tenant)
             .fetch_one(&mut *conn)
             .await?;
-    Ok((Plan::parse(&plan).unwrap_or(Plan::Starter), name, members))
+    let status = TenantStatus::parse(&status).unwrap_or(TenantStatus::Active);
+    Ok(Locked {
+        plan: Plan::effective(status, &plan),
+        name,
+        slug,
+        members,
+    })
 }
 
-fn over_limit(plan: Plan) -> AppError {
-    let max = plan.limits().members.0.unwrap_or(u32::MAX);
-    AppError::BillingRequired {
+struct Locked {
+    plan: Plan,
+    name: String,
+    slug: String,
+    members: i64,
+}
+
+fn over_limit(locked: &Locked) -> AppError {
+    let max = locked.plan.limits().members.0.unwrap_or(u32::MAX);
+    AppError::UpgradeRequired {
         message: format!(
             "The {} plan allows {max} members, pending invitations included. Upgrade the \
              plan, or revoke an invitation or remove a member first.",
-            plan.name()
+            locked.plan.name()
         ),
+        feature: None,
+        plan: locked.plan.id().to_owned(),
+        upgrade_url: gates::upgrade_url(&locked.slug),
     }
 }
 
@@ -105,7 +120,8 @@ pub async fn invite(
     let email = users::validate_email(email)?;
     let tenant = ctx.tenant().id;
     let mut tx = pool.begin().await?;
-    let (plan, organization, members) = lock_tenant(&mut tx, tenant).await?;
+    let locked = lock_tenant(&mut tx, tenant).await?;
+    let organization = locked.name.clone();
     let already_member: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM public.memberships m JOIN public.users u ON u.id = m.user_id
           WHERE m.tenant_id = $1 AND lower(u.email) = $2)",
@@ -131,8 +147,8 @@ pub async fn invite(
     .bind(users::email_key(&email))
     .fetch_one(&mut *tx)
     .await?;
-    if !plan.limits().members.allows((members + pending + 1) as u64) {
-        return Err(over_limit(plan));
+    if !locked.plan.limits().members.allows((locked.members + pending + 1) as u64) {
+        return Err(over_limit(&locked));
     }
     let (token, hash) = tokens::generate()?;
     sqlx::query(
@@ -181,7 +197,7 @@ pub async fn resend(
     ctx.require(Permission::ManageMembers)?;
     let tenant = ctx.tenant().id;
     let mut tx = pool.begin().await?;
-    let (_, organization, _) = lock_tenant(&mut tx, tenant).await?;
+    let organization = lock_tenant(&mut tx, tenant).await?.name;
     let (token, hash) = tokens::generate()?;
     let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE public.invitations
@@ -375,7 +391,7 @@ pub async fn accept(
             ),
         });
     }
-    let (plan, _, members) = lock_tenant(conn, tenant).await?;
+    let locked = lock_tenant(conn, tenant).await?;
     let inserted = sqlx::query(
         "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING",
@@ -385,8 +401,8 @@ pub async fn accept(
     .bind(&role)
     .execute(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 1 && !plan.limits().members.allows(members as u64 + 1) {
-        return Err(over_limit(plan));
+    if inserted.rows_affected() == 1 && !locked.plan.limits().members.allows(locked.members as u64 + 1) {
+        return Err(over_limit(&locked));
     }
     sqlx::query(
         "UPDATE public.invitations SET accepted_at = now(), accepted_by = $2 WHERE id = $1",
