@@ -2,15 +2,15 @@
 //! with STRIPE_WEBHOOK_SECRET and Stripe's five-minute timestamp tolerance; each event
 //! is stored and applied once; a failure answers 500 so Stripe retries.
 
+use app::billing::{
+    events::{self, Source},
+    stripe::EventRecord,
+};
 use axum::{
     Json,
     extract::State,
     http::{HeaderMap, StatusCode},
     response::{IntoResponse, Response},
-};
-use app::billing::{
-    events::{self, Source},
-    stripe::EventRecord,
 };
 use stripe_webhook::{Webhook, WebhookError};
 
@@ -27,7 +27,10 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: St
             "Stripe webhooks are not configured (STRIPE_WEBHOOK_SECRET is unset)",
         );
     };
-    let Some(signature) = headers.get("stripe-signature").and_then(|v| v.to_str().ok()) else {
+    let Some(signature) = headers
+        .get("stripe-signature")
+        .and_then(|v| v.to_str().ok())
+    else {
         return refuse(StatusCode::BAD_REQUEST, "missing Stripe-Signature header");
     };
     match Webhook::construct_event(&body, signature, secret) {
@@ -35,21 +38,38 @@ pub async fn receive(State(state): State<AppState>, headers: HeaderMap, body: St
         // (a newer or unusual shape) is still read below.
         Ok(_) | Err(WebhookError::BadParse(_)) => {}
         Err(WebhookError::BadTimestamp(_)) => {
-            return refuse(StatusCode::BAD_REQUEST, "signature timestamp outside the tolerance");
+            return refuse(
+                StatusCode::BAD_REQUEST,
+                "signature timestamp outside the tolerance",
+            );
         }
         Err(_) => return refuse(StatusCode::BAD_REQUEST, "invalid signature"),
     }
-    let Some(event) = serde_json::from_str(&body).ok().and_then(EventRecord::from_json) else {
+    let Some(event) = serde_json::from_str(&body)
+        .ok()
+        .and_then(EventRecord::from_json)
+    else {
         return refuse(StatusCode::BAD_REQUEST, "not a Stripe event");
     };
-    match events::handle(&state.pool, &state.billing, &state.outbox, &event, Source::Webhook).await {
+    match events::handle(
+        &state.pool,
+        &state.billing,
+        &state.outbox,
+        &event,
+        Source::Webhook,
+    )
+    .await
+    {
         Ok(outcome) => {
             tracing::info!(event = %event.id, kind = %event.type_, ?outcome, "Stripe event");
             Json(serde_json::json!({ "received": true })).into_response()
         }
         Err(err) => {
             tracing::error!(event = %event.id, kind = %event.type_, error = %err, "Stripe event failed; Stripe will retry");
-            refuse(StatusCode::INTERNAL_SERVER_ERROR, "processing failed; retry later")
+            refuse(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "processing failed; retry later",
+            )
         }
     }
 }

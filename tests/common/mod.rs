@@ -3,6 +3,8 @@
 
 #![allow(dead_code)] // each test binary uses its own part of this helper
 
+pub mod stripe;
+
 use std::{collections::HashMap, net::SocketAddr, path::PathBuf, str::FromStr};
 
 use capliquify::{config::Settings, http::Application};

@@ -44,7 +44,15 @@ struct Subscription {
 #[cfg(feature = "ssr")]
 async fn load(
     slug: &str,
-) -> Result<(sqlx::PgPool, crate::tenancy::Tenant, crate::accounts::Role, Subscription), AppError> {
+) -> Result<
+    (
+        sqlx::PgPool,
+        crate::tenancy::Tenant,
+        crate::accounts::Role,
+        Subscription,
+    ),
+    AppError,
+> {
     use crate::{
         accounts::session,
         server::request,
@@ -111,7 +119,11 @@ pub async fn get_billing(slug: String) -> Result<BillingView, AppError> {
     let now = time::OffsetDateTime::now_utc();
     let in_trial = tenant.status == TenantStatus::Trial;
     let trial_days_left = in_trial
-        .then(|| tenant.trial_ends_at.map(|end| (end - now).whole_days().max(0)))
+        .then(|| {
+            tenant
+                .trial_ends_at
+                .map(|end| (end - now).whole_days().max(0))
+        })
         .flatten();
     Ok(BillingView {
         organization: tenant.name.clone(),
@@ -124,7 +136,10 @@ pub async fn get_billing(slug: String) -> Result<BillingView, AppError> {
         renews_on: sub.period_end.map(|t| t.date().to_string()),
         cancel_at_period_end: sub.cancel_at_period_end,
         subscribed: sub.id.is_some()
-            && matches!(sub.status.as_deref(), Some("active" | "trialing" | "past_due")),
+            && matches!(
+                sub.status.as_deref(),
+                Some("active" | "trialing" | "past_due")
+            ),
         has_customer: sub.customer.is_some(),
         is_owner: role == crate::accounts::Role::Owner,
         configured: billing()?.api.is_some(),
@@ -148,7 +163,11 @@ pub async fn choose_plan(slug: String, plan: String, interval: String) -> Result
         .prices
         .get(plan, interval)
         .ok_or_else(|| AppError::Conflict {
-            message: format!("No Stripe price is configured for {} ({}).", plan.name(), interval.id()),
+            message: format!(
+                "No Stripe price is configured for {} ({}).",
+                plan.name(),
+                interval.id()
+            ),
         })?
         .to_owned();
     let exceeded = super::usage::exceeded(&pool, &tenant, plan).await?;
@@ -166,7 +185,10 @@ pub async fn choose_plan(slug: String, plan: String, interval: String) -> Result
     let origin = request::outbox()?.link("");
     let user = crate::accounts::session::require_user(&pool, &request::session().await?).await?;
     let ip = request::client_ip().await;
-    let live = matches!(sub.status.as_deref(), Some("active" | "trialing" | "past_due"));
+    let live = matches!(
+        sub.status.as_deref(),
+        Some("active" | "trialing" | "past_due")
+    );
     if let (Some(id), true) = (sub.id.as_deref(), live) {
         let current = api.subscription(id).await.map_err(AppError::internal)?;
         let item = current
@@ -176,7 +198,15 @@ pub async fn choose_plan(slug: String, plan: String, interval: String) -> Result
             .await
             .map_err(AppError::internal)?;
         let mut tx = pool.begin().await?;
-        super::events::sync(&mut tx, api, &billing, &request::outbox()?, id, Some(tenant.id)).await?;
+        super::events::sync(
+            &mut tx,
+            api,
+            &billing,
+            &request::outbox()?,
+            id,
+            Some(tenant.id),
+        )
+        .await?;
         audit::record_in(
             &mut tx,
             audit::Actor::User(user),
@@ -250,7 +280,10 @@ pub async fn open_billing_portal(slug: String) -> Result<(), AppError> {
         message: "There is nothing to manage yet: choose a plan first.".into(),
     })?;
     let back = crate::server::request::outbox()?.link(&format!("/app/{}/billing", tenant.slug));
-    let url = api.portal(&customer, &back).await.map_err(AppError::internal)?;
+    let url = api
+        .portal(&customer, &back)
+        .await
+        .map_err(AppError::internal)?;
     leptos_axum::redirect(&url);
     Ok(())
 }

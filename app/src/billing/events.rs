@@ -115,10 +115,9 @@ async fn apply(
     let Some(subscription) = subscription else {
         return Ok(Outcome::Ignored);
     };
-    let api = billing
-        .api
-        .as_ref()
-        .ok_or_else(|| AppError::internal("a Stripe event arrived but STRIPE_SECRET_KEY is unset"))?;
+    let api = billing.api.as_ref().ok_or_else(|| {
+        AppError::internal("a Stripe event arrived but STRIPE_SECRET_KEY is unset")
+    })?;
     // Checkout names the organization it was started for.
     let hint = str_at(object, &["client_reference_id"])
         .or_else(|| str_at(object, &["metadata", "tenant_id"]))
@@ -255,7 +254,11 @@ async fn notify_owners(
         }
         _ => return Ok(()),
     };
-    let link = if new == TenantStatus::Active { &app_link } else { &billing_link };
+    let link = if new == TenantStatus::Active {
+        &app_link
+    } else {
+        &billing_link
+    };
     for (email, name) in owners(conn, row.id).await? {
         outbox
             .enqueue(conn, &template(&email, &name, &row.name, link))
@@ -265,7 +268,10 @@ async fn notify_owners(
 }
 
 /// Addresses and names of a tenant's owners.
-pub async fn owners(conn: &mut PgConnection, tenant: Uuid) -> Result<Vec<(String, String)>, AppError> {
+pub async fn owners(
+    conn: &mut PgConnection,
+    tenant: Uuid,
+) -> Result<Vec<(String, String)>, AppError> {
     Ok(sqlx::query_as(
         "SELECT u.email, u.name FROM public.memberships m JOIN public.users u ON u.id = m.user_id
           WHERE m.tenant_id = $1 AND m.role = 'owner' ORDER BY u.email",
@@ -287,6 +293,10 @@ mod tests {
         for ended in ["unpaid", "canceled", "incomplete_expired", "paused"] {
             assert_eq!(status_for(ended), Some(TenantStatus::Suspended), "{ended}");
         }
-        assert_eq!(status_for("incomplete"), None, "checkout not finished: unchanged");
+        assert_eq!(
+            status_for("incomplete"),
+            None,
+            "checkout not finished: unchanged"
+        );
     }
 }

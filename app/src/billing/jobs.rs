@@ -70,7 +70,11 @@ pub async fn run_once(
 }
 
 /// Applies every recent event the webhook endpoint missed.
-pub async fn reconcile(pool: &PgPool, billing: &Billing, outbox: &Outbox) -> Result<usize, AppError> {
+pub async fn reconcile(
+    pool: &PgPool,
+    billing: &Billing,
+    outbox: &Outbox,
+) -> Result<usize, AppError> {
     let Some(api) = &billing.api else {
         return Ok(0);
     };
@@ -87,14 +91,18 @@ pub async fn reconcile(pool: &PgPool, billing: &Billing, outbox: &Outbox) -> Res
         .bind(&event.id)
         .fetch_one(pool)
         .await?;
-        if !done && events::handle(pool, billing, outbox, event, Source::Reconciliation).await?
-            == events::Outcome::Applied
+        if !done
+            && events::handle(pool, billing, outbox, event, Source::Reconciliation).await?
+                == events::Outcome::Applied
         {
             applied += 1;
         }
     }
     if applied > 0 {
-        tracing::info!(applied, "reconciliation applied Stripe events the webhook missed");
+        tracing::info!(
+            applied,
+            "reconciliation applied Stripe events the webhook missed"
+        );
     }
     Ok(applied)
 }
@@ -114,11 +122,14 @@ pub async fn remind_trials(pool: &PgPool, outbox: &Outbox) -> Result<usize, AppE
     let now = time::OffsetDateTime::now_utc();
     for (id, name, slug, ends) in &due {
         // Whole days left, counting a part day as one.
-        let days = ((*ends - now).whole_hours() + 23) / 24;
+        let days = ((*ends - now).whole_seconds() + 86_399) / 86_400;
         let link = outbox.link(&format!("/app/{slug}/billing"));
         for (email, owner) in events::owners(&mut tx, *id).await? {
             outbox
-                .enqueue(&mut tx, &templates::trial_ending(&email, &owner, name, days.max(1), &link))
+                .enqueue(
+                    &mut tx,
+                    &templates::trial_ending(&email, &owner, name, days.max(1), &link),
+                )
                 .await?;
         }
     }

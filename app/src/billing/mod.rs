@@ -17,7 +17,7 @@ pub mod stripe;
 #[cfg(feature = "ssr")]
 pub mod usage;
 
+pub use api::*;
 #[cfg(feature = "ssr")]
 pub use config::Billing;
-pub use api::*;
 pub use plans::{Feature, Interval, Limit, Limits, Plan};

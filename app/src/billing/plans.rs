@@ -193,10 +193,19 @@ mod tests {
     #[test]
     fn annual_prices_give_two_months_free_and_rise_with_the_plan() {
         for plan in Plan::ALL {
-            assert_eq!(plan.price_usd(Interval::Year), plan.price_usd(Interval::Month) * 10);
+            assert_eq!(
+                plan.price_usd(Interval::Year),
+                plan.price_usd(Interval::Month) * 10
+            );
         }
-        assert!(Plan::Starter.price_usd(Interval::Month) < Plan::Professional.price_usd(Interval::Month));
-        assert!(Plan::Professional.price_usd(Interval::Month) < Plan::Enterprise.price_usd(Interval::Month));
+        assert!(
+            Plan::Starter.price_usd(Interval::Month)
+                < Plan::Professional.price_usd(Interval::Month)
+        );
+        assert!(
+            Plan::Professional.price_usd(Interval::Month)
+                < Plan::Enterprise.price_usd(Interval::Month)
+        );
     }
 
     #[test]

@@ -88,8 +88,9 @@ pub struct StripeApi {
 
 impl StripeApi {
     pub fn new(secret_key: &str, base_url: &str) -> Result<Self, StripeError> {
+        // The client appends "v1/..." to the base, which must end in a slash.
         let client = stripe::ClientBuilder::new(secret_key)
-            .url(base_url.trim_end_matches('/'))
+            .url(format!("{}/", base_url.trim_end_matches('/')))
             .build()
             .map_err(err)?;
         Ok(Self { client })
@@ -105,7 +106,10 @@ impl StripeApi {
         let customer = CreateCustomer::new()
             .name(name)
             .email(email)
-            .metadata(HashMap::from([("tenant_id".to_owned(), tenant.to_string())]))
+            .metadata(HashMap::from([(
+                "tenant_id".to_owned(),
+                tenant.to_string(),
+            )]))
             .send(&self.client)
             .await
             .map_err(err)?;

@@ -44,7 +44,11 @@ fn over(usage: Usage, plan: Plan) -> Vec<String> {
     [
         ("members", usage.members, limits.members),
         ("products", usage.products, limits.products),
-        ("imports this month", usage.imports_this_month, limits.imports_per_month),
+        (
+            "imports this month",
+            usage.imports_this_month,
+            limits.imports_per_month,
+        ),
     ]
     .into_iter()
     .filter(|(_, used, limit)| !limit.allows(*used))
@@ -65,7 +69,10 @@ mod tests {
         };
         assert_eq!(
             over(usage, Plan::Starter),
-            vec!["6 members (at most 5)", "11 imports this month (at most 10)"]
+            vec![
+                "6 members (at most 5)",
+                "11 imports this month (at most 10)"
+            ]
         );
         assert!(over(usage, Plan::Professional).is_empty());
         assert!(over(usage, Plan::Enterprise).is_empty());

@@ -191,8 +191,7 @@ pub fn payment_failed(to: &str, name: &str, organization: &str, link: &str) -> E
                  subscription. Until it is settled, {organization} is read-only: everyone \
                  can still see its data, but nothing can be changed."
             ),
-            "Update the payment method in the billing portal and we will retry at once."
-                .into(),
+            "Update the payment method in the billing portal and we will retry at once.".into(),
         ],
         button: "Update payment method",
         link,

@@ -147,7 +147,12 @@ pub async fn invite(
     .bind(users::email_key(&email))
     .fetch_one(&mut *tx)
     .await?;
-    if !locked.plan.limits().members.allows((locked.members + pending + 1) as u64) {
+    if !locked
+        .plan
+        .limits()
+        .members
+        .allows((locked.members + pending + 1) as u64)
+    {
         return Err(over_limit(&locked));
     }
     let (token, hash) = tokens::generate()?;
@@ -401,7 +406,13 @@ pub async fn accept(
     .bind(&role)
     .execute(&mut *conn)
     .await?;
-    if inserted.rows_affected() == 1 && !locked.plan.limits().members.allows(locked.members as u64 + 1) {
+    if inserted.rows_affected() == 1
+        && !locked
+            .plan
+            .limits()
+            .members
+            .allows(locked.members as u64 + 1)
+    {
         return Err(over_limit(&locked));
     }
     sqlx::query(
