@@ -9,10 +9,12 @@ use leptos_router::{
 
 use crate::pages::{
     auth::{LogInPage, SignUpPage},
+    billing::BillingPage,
     home::HomePage,
     invitation::InvitationPage,
     members::MembersPage,
     not_found::NotFound,
+    pricing::PricingPage,
     recovery::{CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
@@ -61,6 +63,7 @@ pub fn App() -> impl IntoView {
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
+                    <Route path=path!("/pricing") view=PricingPage />
                     <Route path=path!("/signup") view=SignUpPage />
                     <Route path=path!("/login") view=LogInPage />
                     <Route path=path!("/check-email") view=CheckEmailPage />
@@ -72,6 +75,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/new") view=NewOrganizationPage />
                     <Route path=path!("/app/:slug") view=OrganizationPage />
                     <Route path=path!("/app/:slug/members") view=MembersPage />
+                    <Route path=path!("/app/:slug/billing") view=BillingPage />
                 </Routes>
             </main>
             <SiteFooter />
@@ -81,6 +85,12 @@ pub fn App() -> impl IntoView {
 
 #[component]
 fn SiteHeader() -> impl IntoView {
+    // Refetched on navigation, so signing in or out shows at once.
+    let location = leptos_router::hooks::use_location();
+    let user = Resource::new(
+        move || location.pathname.get(),
+        |_| crate::accounts::get_current_user(),
+    );
     view! {
         <header class="site-header">
             <a class="brand" href="/">
@@ -88,8 +98,25 @@ fn SiteHeader() -> impl IntoView {
                 "CapLiquify"
             </a>
             <nav class="site-nav" aria-label="Account">
-                <a href="/login">"Sign in"</a>
-                <a class="button primary" href="/signup">"Start free trial"</a>
+                <a href="/pricing">"Pricing"</a>
+                <Suspense fallback=|| ()>
+                    {move || {
+                        user.get()
+                            .map(|user| match user {
+                                Ok(Some(_)) => {
+                                    view! { <a class="button primary" href="/app">"Your organizations"</a> }
+                                        .into_any()
+                                }
+                                _ => {
+                                    view! {
+                                        <a href="/login">"Sign in"</a>
+                                        <a class="button primary" href="/signup">"Start free trial"</a>
+                                    }
+                                        .into_any()
+                                }
+                            })
+                    }}
+                </Suspense>
             </nav>
         </header>
     }

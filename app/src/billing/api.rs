@@ -32,6 +32,7 @@ pub struct BillingView {
 
 /// Facts kept beside the registry row about the subscription.
 #[cfg(feature = "ssr")]
+#[derive(sqlx::FromRow)]
 struct Subscription {
     customer: Option<String>,
     id: Option<String>,
@@ -64,29 +65,15 @@ async fn load(
         tenancy::Slug::parse(slug).map_err(|_| AppError::not_found("Organization"))?,
     );
     let (tenant, role) = tenancy::resolve_member(&pool, &key, user).await?;
-    let row: (
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<String>,
-        Option<time::OffsetDateTime>,
-        bool,
-    ) = sqlx::query_as(
-        "SELECT stripe_customer_id, stripe_subscription_id, subscription_status, billing_interval,
-                current_period_end, cancel_at_period_end
+    let sub: Subscription = sqlx::query_as(
+        "SELECT stripe_customer_id AS customer, stripe_subscription_id AS id,
+                subscription_status AS status, billing_interval AS interval,
+                current_period_end AS period_end, cancel_at_period_end
            FROM public.tenants WHERE id = $1",
     )
     .bind(tenant.id)
     .fetch_one(&pool)
     .await?;
-    let sub = Subscription {
-        customer: row.0,
-        id: row.1,
-        status: row.2,
-        interval: row.3,
-        period_end: row.4,
-        cancel_at_period_end: row.5,
-    };
     Ok((pool, tenant, role, sub))
 }
 

@@ -118,6 +118,19 @@ impl Plan {
         }
     }
 
+    /// The price as shown, e.g. "$1,490".
+    pub fn price_label(self, interval: Interval) -> String {
+        let digits = self.price_usd(interval).to_string();
+        let mut out = String::from("$");
+        for (i, c) in digits.chars().enumerate() {
+            if i > 0 && (digits.len() - i).is_multiple_of(3) {
+                out.push(',');
+            }
+            out.push(c);
+        }
+        out
+    }
+
     pub fn tagline(self) -> &'static str {
         match self {
             Plan::Starter => "See where your cash is tied up",
@@ -206,6 +219,13 @@ mod tests {
             Plan::Professional.price_usd(Interval::Month)
                 < Plan::Enterprise.price_usd(Interval::Month)
         );
+    }
+
+    #[test]
+    fn prices_are_shown_with_thousands_separators() {
+        assert_eq!(Plan::Starter.price_label(Interval::Month), "$149");
+        assert_eq!(Plan::Starter.price_label(Interval::Year), "$1,490");
+        assert_eq!(Plan::Enterprise.price_label(Interval::Year), "$12,900");
     }
 
     #[test]

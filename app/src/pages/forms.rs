@@ -15,7 +15,16 @@ where
     view! {
         <div role="alert" class="form-error">
             {move || match result.get() {
-                Some(Err(err)) => Some(view! { <p class="error">{err.to_string()}</p> }),
+                Some(Err(err)) => {
+                    // A plan limit or missing feature comes with the way to upgrade.
+                    let upgrade = match &err {
+                        AppError::UpgradeRequired { upgrade_url, .. } => Some(view! {
+                            " " <a href=upgrade_url.clone()>"See plans and upgrade"</a>
+                        }),
+                        _ => None,
+                    };
+                    Some(view! { <p class="error">{err.to_string()}{upgrade}</p> })
+                }
                 _ => None,
             }}
         </div>

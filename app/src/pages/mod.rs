@@ -1,10 +1,12 @@
 //! Pages: public, sign-in and the signed-in workspace.
 
 pub mod auth;
+pub mod billing;
 pub mod forms;
 pub mod home;
 pub mod invitation;
 pub mod members;
 pub mod not_found;
+pub mod pricing;
 pub mod recovery;
 pub mod workspace;

@@ -110,6 +110,14 @@ pub fn OrganizationPage() -> impl IntoView {
                                         <section class="narrow card">
                                             <h1>"This organization is not available"</h1>
                                             <p class="error">{err.to_string()}</p>
+                                            {matches!(err, AppError::BillingRequired { .. } | AppError::Locked { .. })
+                                                .then(|| view! {
+                                                    <p>
+                                                        <a class="button primary" href=format!("/app/{}/billing", slug())>
+                                                            "Go to billing"
+                                                        </a>
+                                                    </p>
+                                                })}
                                             <p>
                                                 <a href="/app">"Go to your organizations"</a>
                                             </p>
@@ -174,6 +182,7 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                 </nav>
             </details>
             <a href=format!("/app/{}/members", home.slug)>"Members"</a>
+            <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
             <span class="user">{home.user.name.clone()}</span>
             <ActionForm action=log_out>
                 <button class="button" type="submit">
