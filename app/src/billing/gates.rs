@@ -56,3 +56,71 @@ pub fn within_limit(
         upgrade_url: upgrade_url(&tenant.slug),
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use uuid::Uuid;
+
+    use super::*;
+    use crate::tenancy::{SchemaName, TenantStatus};
+
+    fn tenant(status: TenantStatus, plan: &str) -> Tenant {
+        let id = Uuid::new_v4();
+        Tenant {
+            id,
+            slug: "acme".into(),
+            name: "Acme".into(),
+            schema: SchemaName::for_tenant(id),
+            status,
+            plan: plan.into(),
+            trial_ends_at: None,
+            schema_version: 1,
+            created_at: time::OffsetDateTime::now_utc(),
+            deleted_at: None,
+        }
+    }
+
+    #[test]
+    fn a_missing_feature_names_itself_the_plan_and_the_way_to_upgrade() {
+        let starter = tenant(TenantStatus::Active, "starter");
+        match require_feature(&starter, Feature::AiForecasting) {
+            Err(AppError::UpgradeRequired {
+                feature,
+                plan,
+                upgrade_url,
+                message,
+            }) => {
+                assert_eq!(feature.as_deref(), Some("ai_forecasting"));
+                assert_eq!(plan, "starter");
+                assert_eq!(upgrade_url, "/app/acme/billing");
+                assert!(message.contains("Professional"), "{message}");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(
+            require_feature(&starter, Feature::AiForecasting)
+                .unwrap_err()
+                .status()
+                == 403
+        );
+        let pro = tenant(TenantStatus::Active, "professional");
+        assert!(require_feature(&pro, Feature::WhatIf).is_ok());
+        assert!(require_feature(&pro, Feature::ApiIntegrations).is_err());
+        // A trial has Professional's features.
+        let trial = tenant(TenantStatus::Trial, "starter");
+        assert!(require_feature(&trial, Feature::AiForecasting).is_ok());
+    }
+
+    #[test]
+    fn limits_refuse_only_past_the_ceiling() {
+        let starter = tenant(TenantStatus::Active, "starter");
+        let products = Plan::Starter.limits().products;
+        assert!(within_limit(&starter, "products", products, 500).is_ok());
+        let err = within_limit(&starter, "products", products, 501).unwrap_err();
+        assert!(
+            matches!(err, AppError::UpgradeRequired { feature: None, .. }),
+            "{err:?}"
+        );
+        assert!(err.to_string().contains("500 products"), "{err}");
+    }
+}
