@@ -327,7 +327,7 @@ async fn the_member_limit_counts_at_invitation_and_at_acceptance() {
     let res = fifth
         .call("accept_invitation", &[("token", &last_seat)])
         .await;
-    assert_eq!(res.status(), StatusCode::PAYMENT_REQUIRED);
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
     assert_eq!(role_in_works(&app, "fifth@example.com").await, None);
     let view: Value = fifth
         .call("get_invitation", &[("token", &last_seat)])
