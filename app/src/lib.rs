@@ -15,6 +15,7 @@ pub mod root;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tenancy;
+pub mod workspace;
 
 pub use error::AppError;
 

@@ -2,6 +2,7 @@
 
 pub mod auth;
 pub mod billing;
+pub mod dashboard;
 pub mod forms;
 pub mod home;
 pub mod invitation;

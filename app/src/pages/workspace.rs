@@ -198,5 +198,6 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                 {format!("You are signed in as {} ({}).", home.user.email, home.role.label())}
             </p>
         </section>
+        <super::dashboard::DashboardPanel slug=home.slug.clone() />
     }
 }

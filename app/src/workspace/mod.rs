@@ -1,0 +1,13 @@
+//! The tenant app: a manufacturer's working-capital workspace (dashboard, data) and
+//! the sample data that fills a new one.
+
+mod dashboard;
+
+pub use dashboard::*;
+
+#[cfg(feature = "ssr")]
+pub mod charts;
+#[cfg(feature = "ssr")]
+pub mod ledger;
+#[cfg(feature = "ssr")]
+pub mod sample;

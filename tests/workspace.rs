@@ -1,0 +1,143 @@
+//! The tenant app: sample data, the dashboard computed from a tenant's own ledger,
+//! viewers read-only, and tenants never seeing each other's rows.
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+fn ok(res: &reqwest::Response) -> bool {
+    res.status().is_success() || res.status().is_redirection()
+}
+
+async fn owner_with(app: &TestApp, slug: &str) {
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "Works Ltd"), ("slug", slug)],
+        )
+        .await;
+    assert!(ok(&res), "{}", res.status());
+}
+
+async fn dashboard(app: &TestApp, slug: &str) -> Value {
+    let res = app.call("get_dashboard", &[("slug", slug)]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+fn days(tile: &Value) -> f64 {
+    tile["value"]
+        .as_str()
+        .unwrap()
+        .trim_end_matches(" days")
+        .parse()
+        .unwrap_or_else(|_| panic!("{tile}"))
+}
+
+#[tokio::test]
+async fn sample_data_fills_the_dashboard_once_and_only_for_its_tenant() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner_with(&app, "works").await;
+    owner_with(&app, "other").await;
+
+    let empty = dashboard(&app, "works").await;
+    assert_eq!(empty["empty"], true);
+    assert_eq!(empty["can_load_sample"], true);
+
+    let res = app.call("load_sample_data", &[("slug", "works")]).await;
+    assert!(ok(&res), "{} {:?}", res.status(), res.text().await);
+    let d = dashboard(&app, "works").await;
+    assert_eq!(d["empty"], false);
+    let tiles = d["tiles"].as_array().unwrap();
+    let dso = days(&tiles[1]);
+    let dio = days(&tiles[2]);
+    let dpo = days(&tiles[3]);
+    // A believable manufacturer: customers on 30–60 day terms, some late; about two
+    // months of stock; suppliers paid around their terms.
+    assert!((20.0..120.0).contains(&dso), "DSO {dso}");
+    assert!((20.0..150.0).contains(&dio), "DIO {dio}");
+    assert!((15.0..90.0).contains(&dpo), "DPO {dpo}");
+    assert_eq!(d["charts"].as_array().unwrap().len(), 4);
+    for chart in d["charts"].as_array().unwrap() {
+        assert!(chart["svg"].as_str().unwrap().starts_with("<svg"));
+    }
+    assert!(d["now"]["receivables"].as_f64().unwrap() > 0.0);
+    let aging = &d["aging"];
+    let overdue: f64 = ["d0_30", "d31_60", "d61_90", "over_90"]
+        .iter()
+        .map(|k| aging[k].as_f64().unwrap())
+        .sum();
+    assert!(overdue > 0.0, "some customers pay late");
+
+    let products: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.products",
+        schema(&app, "works").await
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(products, 200);
+
+    // Once only, and the other organization saw none of it.
+    let res = app.call("load_sample_data", &[("slug", "works")]).await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(dashboard(&app, "other").await["empty"], true);
+}
+
+async fn schema(app: &TestApp, slug: &str) -> String {
+    sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn viewers_see_the_dashboard_but_cannot_load_data() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner_with(&app, "works").await;
+    let viewer = app.other_browser();
+    viewer
+        .sign_up_verified("Vic Viewer", "vic@example.com")
+        .await;
+    common::member_role(&app.pool, "works", "vic@example.com", "viewer").await;
+    let d = dashboard(&viewer, "works").await;
+    assert_eq!(d["can_load_sample"], false);
+    let res = viewer.call("load_sample_data", &[("slug", "works")]).await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    assert_eq!(dashboard(&app, "works").await["empty"], true);
+}
+
+#[tokio::test]
+async fn the_dashboard_reads_the_ledger_as_entered() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner_with(&app, "works").await;
+    let s = schema(&app, "works").await;
+    // Today's receivables: 3,000 open of 9,000 invoiced in the last 90 days.
+    sqlx::raw_sql(&format!(
+        "INSERT INTO {s}.customers (code, name) VALUES ('C1', 'Client');
+         INSERT INTO {s}.customer_invoices (number, customer_id, issued_on, due_on, paid_on, amount)
+         SELECT 'I1', id, current_date - 20, current_date + 10, NULL, 3000 FROM {s}.customers
+         UNION ALL
+         SELECT 'I2', id, current_date - 40, current_date - 10, current_date - 5, 6000 FROM {s}.customers;"
+    ))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let d = dashboard(&app, "works").await;
+    assert_eq!(d["now"]["revenue"], 9000.0);
+    assert_eq!(d["now"]["receivables"], 3000.0);
+    assert_eq!(d["tiles"][1]["value"], "30 days"); // 3,000 / 9,000 × 90
+    assert_eq!(
+        d["tiles"][2]["value"], "n/a",
+        "no cost of goods sold: no DIO"
+    );
+}
