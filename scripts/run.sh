@@ -12,4 +12,5 @@ say "building the site and the server"
 build_site_and_server
 say "starting CapLiquify on ${PUBLIC_URL:-http://127.0.0.1:3000} (Ctrl-C stops it and its database)"
 [ -n "${SMTP_URL:-}" ] || say "emails (sign-up links, invitations) appear at ${PUBLIC_URL:-http://127.0.0.1:3000}/dev/mailbox"
-exec "$CARGO_TARGET_DIR/debug/capliquify" serve
+say "demo: sign in as demo@capliquify.test with password demo-password"
+exec "$CARGO_TARGET_DIR/debug/capliquify" serve --demo

@@ -22,7 +22,11 @@ pub struct Cli {
 pub enum Command {
     /// Serve the web application (the default). Applies pending migrations first;
     /// without DATABASE_URL it starts the embedded PostgreSQL under DATA_DIR.
-    Serve,
+    Serve {
+        /// Also create the demo account and organization with sample data (once).
+        #[arg(long)]
+        demo: bool,
+    },
     /// Apply platform migrations, then the tenant template to every tenant schema.
     Migrate {
         /// Apply nothing; exit with status 1 while anything is behind.
@@ -73,8 +77,10 @@ pub enum TenantCommand {
 }
 
 pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<ExitCode> {
-    match cli.command.unwrap_or(Command::Serve) {
-        Command::Serve => serve::serve(settings).await.map(|()| ExitCode::SUCCESS),
+    match cli.command.unwrap_or(Command::Serve { demo: false }) {
+        Command::Serve { demo } => serve::serve(settings, demo)
+            .await
+            .map(|()| ExitCode::SUCCESS),
         Command::Migrate { check, jobs } => serve::migrate(settings, check, jobs.into()).await,
         Command::Tenant(command) => tenants::run(settings, command).await,
         Command::Worker => worker::run(settings).await.map(|()| ExitCode::SUCCESS),

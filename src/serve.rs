@@ -73,14 +73,14 @@ pub fn pool_settings(settings: &Settings) -> db::PoolSettings {
     }
 }
 
-pub async fn serve(settings: Settings) -> anyhow::Result<()> {
+pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
     let database = Database::open(&settings).await?;
-    let result = run_server(&settings, &database.pool).await;
+    let result = run_server(&settings, &database.pool, demo).await;
     database.close().await;
     result
 }
 
-async fn run_server(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
+async fn run_server(settings: &Settings, pool: &PgPool, demo: bool) -> anyhow::Result<()> {
     db::migrate_platform(pool)
         .await
         .context("could not apply the platform migrations")?;
@@ -96,6 +96,11 @@ async fn run_server(settings: &Settings, pool: &PgPool) -> anyhow::Result<()> {
     }
     for (slug, error) in &report.failed {
         tracing::error!(tenant = %slug, %error, "tenant schema could not be migrated");
+    }
+    if demo {
+        app::workspace::demo::ensure(pool)
+            .await
+            .map_err(|e| anyhow::anyhow!("demo set-up: {e}"))?;
     }
     let sweeper = tokio::spawn(app::server::sessions::sweep_expired(
         pool.clone(),

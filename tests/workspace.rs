@@ -141,3 +141,30 @@ async fn the_dashboard_reads_the_ledger_as_entered() {
         "no cost of goods sold: no DIO"
     );
 }
+
+#[tokio::test]
+async fn the_demo_is_created_once_and_its_owner_can_sign_in() {
+    let app = spawn_app().await;
+    app::workspace::demo::ensure(&app.pool).await.unwrap();
+    app::workspace::demo::ensure(&app.pool).await.unwrap();
+    let res = app
+        .call(
+            "log_in",
+            &[
+                ("email", app::workspace::demo::EMAIL),
+                ("password", app::workspace::demo::PASSWORD),
+            ],
+        )
+        .await;
+    assert!(ok(&res), "{}", res.status());
+    let d = dashboard(&app, "demo").await;
+    assert_eq!(d["empty"], false);
+    let products: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.products",
+        schema(&app, "demo").await
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(products, 200, "generated once");
+}

@@ -8,6 +8,8 @@ pub use dashboard::*;
 #[cfg(feature = "ssr")]
 pub mod charts;
 #[cfg(feature = "ssr")]
+pub mod demo;
+#[cfg(feature = "ssr")]
 pub mod ledger;
 #[cfg(feature = "ssr")]
 pub mod sample;
