@@ -15,6 +15,7 @@ use crate::pages::{
     members::MembersPage,
     not_found::NotFound,
     pricing::PricingPage,
+    products::{ProductFormPage, ProductsPage},
     recovery::{CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
@@ -76,6 +77,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug") view=OrganizationPage />
                     <Route path=path!("/app/:slug/members") view=MembersPage />
                     <Route path=path!("/app/:slug/billing") view=BillingPage />
+                    <Route path=path!("/app/:slug/products") view=ProductsPage />
+                    <Route path=path!("/app/:slug/products/new") view=ProductFormPage />
+                    <Route path=path!("/app/:slug/products/:id") view=ProductFormPage />
                 </Routes>
             </main>
             <SiteFooter />

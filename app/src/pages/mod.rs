@@ -9,5 +9,6 @@ pub mod invitation;
 pub mod members;
 pub mod not_found;
 pub mod pricing;
+pub mod products;
 pub mod recovery;
 pub mod workspace;

@@ -181,6 +181,7 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                     <a href="/app/new">"+ New organization"</a>
                 </nav>
             </details>
+            <a href=format!("/app/{}/products", home.slug)>"Products"</a>
             <a href=format!("/app/{}/members", home.slug)>"Members"</a>
             <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
             <span class="user">{home.user.name.clone()}</span>
