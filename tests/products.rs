@@ -241,3 +241,105 @@ async fn viewers_read_only_past_due_read_only_and_the_plan_limit() {
         "{body}"
     );
 }
+
+#[tokio::test]
+async fn lists_export_as_csv_for_members_with_export_rights() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner(&app, "works").await;
+    save(
+        &app,
+        "works",
+        None,
+        ["Q-1", "Valve, \"quoted\"", "Hydraulics", "1.5", "3", "7"],
+    )
+    .await;
+
+    let res = app
+        .client
+        .get(app.url("/app/works/export/products.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::OK);
+    assert!(
+        res.headers()["content-type"]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    assert!(
+        res.headers()["content-disposition"]
+            .to_str()
+            .unwrap()
+            .contains("works-products.csv")
+    );
+    let body = res.text().await.unwrap();
+    let mut lines = body.lines();
+    assert_eq!(
+        lines.next(),
+        Some("sku,name,category,unit_cost,unit_price,lead_time_days,active")
+    );
+    assert_eq!(
+        lines.next(),
+        Some("Q-1,\"Valve, \"\"quoted\"\"\",Hydraulics,1.5000,3.0000,7,true")
+    );
+
+    for kind in [
+        "inventory",
+        "customers",
+        "suppliers",
+        "sales",
+        "invoices",
+        "purchases",
+        "bills",
+    ] {
+        let res = app
+            .client
+            .get(app.url(&format!("/app/works/export/{kind}.csv")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::OK, "{kind}");
+    }
+    let res = app
+        .client
+        .get(app.url("/app/works/export/secrets.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+
+    let viewer = app.other_browser();
+    viewer
+        .sign_up_verified("Vic Viewer", "vic@example.com")
+        .await;
+    common::member_role(&app.pool, "works", "vic@example.com", "viewer").await;
+    let res = viewer
+        .client
+        .get(viewer.url("/app/works/export/products.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let outsider = app.other_browser();
+    outsider
+        .sign_up_verified("Out Sider", "out@example.com")
+        .await;
+    let res = outsider
+        .client
+        .get(outsider.url("/app/works/export/products.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    let res = app
+        .other_browser()
+        .client
+        .get(app.url("/app/works/export/products.csv"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status(), StatusCode::UNAUTHORIZED);
+}

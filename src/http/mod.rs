@@ -1,6 +1,7 @@
 //! The HTTP stack: routes, middleware and the server loop.
 
 mod csrf;
+mod exports;
 mod health;
 mod mailbox;
 mod request_log;
@@ -72,7 +73,8 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new()
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
-        .route("/webhooks/stripe", post(stripe_webhook::receive));
+        .route("/webhooks/stripe", post(stripe_webhook::receive))
+        .route("/app/{slug}/export/{file}", get(exports::csv));
     // The dev mailbox exists only while email goes to files, never beside SMTP.
     if state.outbox.mailbox_dir().is_some() {
         router = router

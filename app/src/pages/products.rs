@@ -174,6 +174,7 @@ fn ProductList(
                 <option value="all" selected=status == "all">"All"</option>
             </select>
             <button class="button" type="submit">"Apply"</button>
+            <a href=format!("/app/{slug}/export/products.csv") download>"Export CSV"</a>
             {new_link}
         </form>
         <p class="muted" role="status">{format!("{} product(s) · page {} of {}", p.total, p.page, p.pages)}</p>
