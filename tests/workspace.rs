@@ -168,3 +168,81 @@ async fn the_demo_is_created_once_and_its_owner_can_sign_in() {
     .unwrap();
     assert_eq!(products, 200, "generated once");
 }
+
+async fn records(app: &TestApp, slug: &str, kind: &str, query: &[(&str, &str)]) -> Value {
+    let mut form: Vec<(String, String)> =
+        vec![("slug".into(), slug.into()), ("kind".into(), kind.into())];
+    for (k, v) in query {
+        form.push((format!("query[{k}]"), (*v).into()));
+    }
+    let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let res = app.call("list_records", &form).await;
+    assert_eq!(res.status(), StatusCode::OK, "{kind}");
+    res.json().await.unwrap()
+}
+
+#[tokio::test]
+async fn receivables_payables_and_inventory_list_filter_and_page() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner_with(&app, "works").await;
+    owner_with(&app, "other").await;
+    app.call("load_sample_data", &[("slug", "works")]).await;
+    let s = schema(&app, "works").await;
+    let count = |sql: String| {
+        let pool = app.pool.clone();
+        async move {
+            sqlx::query_scalar::<_, i64>(&sql)
+                .fetch_one(&pool)
+                .await
+                .unwrap()
+        }
+    };
+
+    let open = records(&app, "works", "receivables", &[]).await;
+    assert_eq!(
+        open["total"].as_i64().unwrap(),
+        count(format!(
+            "SELECT count(*) FROM {s}.customer_invoices WHERE paid_on IS NULL"
+        ))
+        .await
+    );
+    let overdue = records(&app, "works", "receivables", &[("status", "overdue")]).await;
+    let overdue_n = count(format!(
+        "SELECT count(*) FROM {s}.customer_invoices WHERE paid_on IS NULL AND due_on < current_date"
+    ))
+    .await;
+    assert_eq!(overdue["total"].as_i64().unwrap(), overdue_n);
+    assert!(overdue_n > 0);
+    assert!(
+        !overdue["rows"][0][6].as_str().unwrap().is_empty(),
+        "days overdue shown"
+    );
+    let paid = records(&app, "works", "payables", &[("status", "paid")]).await;
+    assert_eq!(
+        paid["total"].as_i64().unwrap(),
+        count(format!(
+            "SELECT count(*) FROM {s}.supplier_bills WHERE paid_on IS NOT NULL"
+        ))
+        .await
+    );
+    assert_eq!(paid["rows"].as_array().unwrap().len(), 25);
+    assert!(paid["sum"].is_string());
+
+    let stock = records(&app, "works", "inventory", &[]).await;
+    assert_eq!(stock["total"], 400, "200 products in two locations");
+    let low = records(&app, "works", "inventory", &[("status", "reorder")]).await;
+    assert!(low["total"].as_i64().unwrap() < 400);
+    let one = records(&app, "works", "inventory", &[("q", "fas-0001")]).await;
+    assert_eq!(one["total"], 2);
+
+    assert_eq!(
+        records(&app, "other", "receivables", &[("status", "all")]).await["total"],
+        0
+    );
+    let res = app
+        .call("list_records", &[("slug", "works"), ("kind", "salaries")])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}

@@ -16,6 +16,7 @@ use crate::pages::{
     not_found::NotFound,
     pricing::PricingPage,
     products::{ProductFormPage, ProductsPage},
+    records::RecordsPage,
     recovery::{CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
@@ -80,6 +81,9 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/products") view=ProductsPage />
                     <Route path=path!("/app/:slug/products/new") view=ProductFormPage />
                     <Route path=path!("/app/:slug/products/:id") view=ProductFormPage />
+                    <Route path=path!("/app/:slug/inventory") view=|| view! { <RecordsPage kind="inventory" /> } />
+                    <Route path=path!("/app/:slug/receivables") view=|| view! { <RecordsPage kind="receivables" /> } />
+                    <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />
                 </Routes>
             </main>
             <SiteFooter />

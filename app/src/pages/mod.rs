@@ -10,5 +10,6 @@ pub mod members;
 pub mod not_found;
 pub mod pricing;
 pub mod products;
+pub mod records;
 pub mod recovery;
 pub mod workspace;

@@ -182,6 +182,9 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                 </nav>
             </details>
             <a href=format!("/app/{}/products", home.slug)>"Products"</a>
+            <a href=format!("/app/{}/inventory", home.slug)>"Inventory"</a>
+            <a href=format!("/app/{}/receivables", home.slug)>"Receivables"</a>
+            <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
             <a href=format!("/app/{}/members", home.slug)>"Members"</a>
             <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
             <span class="user">{home.user.name.clone()}</span>

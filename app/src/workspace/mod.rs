@@ -3,6 +3,7 @@
 
 mod dashboard;
 pub mod products;
+pub mod records;
 
 pub use dashboard::*;
 
