@@ -11,6 +11,7 @@ use crate::pages::{
     auth::{LogInPage, SignUpPage},
     billing::BillingPage,
     home::HomePage,
+    import::{ImportJobPage, ImportPage},
     invitation::InvitationPage,
     members::MembersPage,
     not_found::NotFound,
@@ -81,6 +82,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/products") view=ProductsPage />
                     <Route path=path!("/app/:slug/products/new") view=ProductFormPage />
                     <Route path=path!("/app/:slug/products/:id") view=ProductFormPage />
+                    <Route path=path!("/app/:slug/import") view=ImportPage />
+                    <Route path=path!("/app/:slug/import/:id") view=ImportJobPage />
                     <Route path=path!("/app/:slug/inventory") view=|| view! { <RecordsPage kind="inventory" /> } />
                     <Route path=path!("/app/:slug/receivables") view=|| view! { <RecordsPage kind="receivables" /> } />
                     <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />

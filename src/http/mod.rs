@@ -3,6 +3,7 @@
 mod csrf;
 mod exports;
 mod health;
+mod imports;
 mod mailbox;
 mod request_log;
 mod security_headers;
@@ -74,7 +75,14 @@ pub fn router(state: AppState) -> Router {
         .route("/health", get(health::health))
         .route("/ready", get(health::ready))
         .route("/webhooks/stripe", post(stripe_webhook::receive))
-        .route("/app/{slug}/export/{file}", get(exports::csv));
+        .route("/app/{slug}/export/{file}", get(exports::csv))
+        .route(
+            "/app/{slug}/import",
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
+                imports::MAX_UPLOAD_BYTES,
+            )),
+        )
+        .route("/templates/{file}", get(imports::template));
     // The dev mailbox exists only while email goes to files, never beside SMTP.
     if state.outbox.mailbox_dir().is_some() {
         router = router

@@ -5,6 +5,7 @@ pub mod billing;
 pub mod dashboard;
 pub mod forms;
 pub mod home;
+pub mod import;
 pub mod invitation;
 pub mod members;
 pub mod not_found;

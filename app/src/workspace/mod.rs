@@ -2,6 +2,7 @@
 //! the sample data that fills a new one.
 
 mod dashboard;
+pub mod import;
 pub mod products;
 pub mod records;
 

@@ -139,9 +139,8 @@ pub async fn generate(
     let mut rng = StdRng::seed_from_u64(seed);
 
     sqlx::query(
-        "INSERT INTO company_profile (legal_name, industry, currency, default_payment_terms_days)
-         VALUES ('Sample Manufacturing GmbH', 'Industrial components', 'EUR', 30)
-         ON CONFLICT (singleton) DO NOTHING",
+        "UPDATE company_profile SET legal_name = 'Sample Manufacturing GmbH',
+                industry = 'Industrial components', currency = 'EUR', default_payment_terms_days = 30",
     )
     .execute(&mut *conn)
     .await?;

@@ -1,0 +1,364 @@
+//! CSV import of products and stock levels: upload, column mapping (guessed from the
+//! headers, adjustable), a validation report per row and column, and an
+//! all-or-nothing commit that respects the plan's product limit.
+
+use leptos::prelude::*;
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+use crate::AppError;
+
+/// The kinds that import, with the columns each expects.
+pub const KINDS: &[(&str, &str)] = &[("products", "Products"), ("inventory", "Stock levels")];
+
+/// Errors listed in full in a report; beyond this only the count is kept.
+pub const MAX_LISTED_ERRORS: usize = 200;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FieldType {
+    Text,
+    Money,
+    Days,
+    Quantity,
+    Flag,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Field {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub required: bool,
+    pub ty: FieldType,
+}
+
+const fn field(key: &'static str, label: &'static str, required: bool, ty: FieldType) -> Field {
+    Field {
+        key,
+        label,
+        required,
+        ty,
+    }
+}
+
+pub fn fields(kind: &str) -> Option<&'static [Field]> {
+    use FieldType::*;
+    const PRODUCTS: &[Field] = &[
+        field("sku", "SKU", true, Text),
+        field("name", "Name", true, Text),
+        field("category", "Category", false, Text),
+        field("unit_cost", "Unit cost", true, Money),
+        field("unit_price", "Unit price", true, Money),
+        field("lead_time_days", "Lead time (days)", false, Days),
+        field("active", "Active", false, Flag),
+    ];
+    const INVENTORY: &[Field] = &[
+        field("sku", "SKU", true, Text),
+        field("location", "Location code", true, Text),
+        field("on_hand", "On hand", true, Quantity),
+        field("reserved", "Reserved", false, Quantity),
+        field("reorder_point", "Reorder point", false, Quantity),
+        field("safety_stock", "Safety stock", false, Quantity),
+    ];
+    match kind {
+        "products" => Some(PRODUCTS),
+        "inventory" => Some(INVENTORY),
+        _ => None,
+    }
+}
+
+/// One problem in the file: 1-based data row (the header is row 0), the field.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RowError {
+    pub row: usize,
+    pub column: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    pub rows: usize,
+    pub error_count: usize,
+    pub errors: Vec<RowError>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct ImportView {
+    pub id: Uuid,
+    pub kind: String,
+    pub file_name: String,
+    /// ready, failed (errors to fix) or done.
+    pub status: String,
+    pub headers: Vec<String>,
+    /// The fields to fill: (label, required).
+    pub fields: Vec<(String, bool)>,
+    /// For each field, the column it reads (index into `headers`).
+    pub mapping: Vec<Option<usize>>,
+    pub preview: Vec<Vec<String>>,
+    pub report: Report,
+    pub can_import: bool,
+}
+
+/// Lower-case letters and digits only, for matching headers to fields.
+fn simple(s: &str) -> String {
+    s.chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase()
+}
+
+/// The column each field most likely is, by header name.
+pub fn suggest(headers: &[String], fields: &[Field]) -> Vec<Option<usize>> {
+    fields
+        .iter()
+        .map(|f| {
+            let key = simple(f.key);
+            let label = simple(f.label);
+            headers
+                .iter()
+                .position(|h| {
+                    let h = simple(h);
+                    h == key || h == label
+                })
+                .or_else(|| {
+                    headers.iter().position(|h| {
+                        simple(h).contains(&key)
+                            || key.contains(&simple(h)) && !simple(h).is_empty()
+                    })
+                })
+        })
+        .collect()
+}
+
+/// A field's value parsed, or the reason it cannot be.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Value {
+    Text(String),
+    Number(f64),
+    Flag(bool),
+    Missing,
+}
+
+fn parse(field: &Field, raw: &str) -> Result<Value, String> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return if field.required {
+            Err("is required".into())
+        } else {
+            Ok(Value::Missing)
+        };
+    }
+    let number = |max: f64| -> Result<f64, String> {
+        raw.replace(',', "")
+            .parse::<f64>()
+            .ok()
+            .filter(|v| v.is_finite() && *v >= 0.0 && *v <= max)
+            .ok_or_else(|| format!("\"{raw}\" is not a number from 0 to {max}"))
+    };
+    match field.ty {
+        FieldType::Text if raw.chars().count() > 200 => Err("is longer than 200 characters".into()),
+        FieldType::Text
+            if field.key == "sku"
+                && !raw
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) =>
+        {
+            Err(format!(
+                "\"{raw}\" may hold only letters, digits, '-', '_', '.' and '/'"
+            ))
+        }
+        FieldType::Text => Ok(Value::Text(raw.to_owned())),
+        FieldType::Money => number(1e10).map(Value::Number),
+        FieldType::Quantity => number(1e12).map(Value::Number),
+        FieldType::Days => number(730.0)
+            .and_then(|d| {
+                if d.fract() == 0.0 {
+                    Ok(d)
+                } else {
+                    Err(format!("\"{raw}\" is not whole days"))
+                }
+            })
+            .map(Value::Number),
+        FieldType::Flag => match raw.to_ascii_lowercase().as_str() {
+            "true" | "yes" | "1" | "y" | "active" => Ok(Value::Flag(true)),
+            "false" | "no" | "0" | "n" | "inactive" => Ok(Value::Flag(false)),
+            _ => Err(format!("\"{raw}\" is not yes or no")),
+        },
+    }
+}
+
+/// Parses every row with `mapping`; rows that pass are returned, the rest reported.
+/// Duplicate keys within the file are errors (the SKU, or SKU and location).
+pub fn validate(
+    kind: &str,
+    records: &[Vec<String>],
+    mapping: &[Option<usize>],
+) -> (Vec<Vec<Value>>, Report) {
+    let fields = fields(kind).unwrap_or_default();
+    let mut report = Report {
+        rows: records.len(),
+        ..Report::default()
+    };
+    let add = |report: &mut Report, row: usize, column: &str, message: String| {
+        report.error_count += 1;
+        if report.errors.len() < MAX_LISTED_ERRORS {
+            report.errors.push(RowError {
+                row,
+                column: column.to_owned(),
+                message,
+            });
+        }
+    };
+    for (field, column) in fields.iter().zip(mapping) {
+        if field.required && column.is_none() {
+            add(
+                &mut report,
+                0,
+                field.label,
+                "No column is mapped to this required field.".into(),
+            );
+        }
+    }
+    if report.error_count > 0 {
+        return (Vec::new(), report);
+    }
+    let mut seen = std::collections::HashMap::new();
+    let mut valid = Vec::new();
+    for (i, record) in records.iter().enumerate() {
+        let row = i + 1;
+        let mut values = Vec::with_capacity(fields.len());
+        let mut ok = true;
+        for (field, column) in fields.iter().zip(mapping) {
+            let raw = column
+                .and_then(|c| record.get(c))
+                .map_or("", String::as_str);
+            match parse(field, raw) {
+                Ok(v) => values.push(v),
+                Err(message) => {
+                    ok = false;
+                    add(
+                        &mut report,
+                        row,
+                        field.label,
+                        format!("{} {message}", field.label),
+                    );
+                    values.push(Value::Missing);
+                }
+            }
+        }
+        if ok {
+            let key = match (kind, &values[0], values.get(1)) {
+                ("inventory", Value::Text(sku), Some(Value::Text(loc))) => {
+                    format!("{}|{}", sku.to_lowercase(), loc.to_lowercase())
+                }
+                (_, Value::Text(sku), _) => sku.to_lowercase(),
+                _ => String::new(),
+            };
+            if let Some(first) = seen.insert(key, row) {
+                ok = false;
+                add(
+                    &mut report,
+                    row,
+                    fields[0].label,
+                    format!("duplicates row {first}"),
+                );
+            }
+        }
+        if ok {
+            valid.push(values);
+        }
+    }
+    (valid, report)
+}
+
+#[cfg(feature = "ssr")]
+pub mod store;
+
+#[server(prefix = "/api/fn", endpoint = "get_import")]
+pub async fn get_import(slug: String, id: Uuid) -> Result<ImportView, AppError> {
+    let (pool, ctx) = crate::accounts::member_context(&slug).await?;
+    store::view(&pool, &ctx, id).await
+}
+
+/// Applies a new column mapping (one entry per field: a column index or "") and
+/// validates the file again.
+#[server(prefix = "/api/fn", endpoint = "remap_import")]
+pub async fn remap_import(slug: String, id: Uuid, mapping: Vec<String>) -> Result<(), AppError> {
+    let (pool, ctx) = crate::accounts::member_context(&slug).await?;
+    let mapping = mapping.iter().map(|m| m.parse::<usize>().ok()).collect();
+    store::remap(&pool, &ctx, id, mapping).await
+}
+
+/// Writes every row, or none: the whole import is one transaction.
+#[server(prefix = "/api/fn", endpoint = "commit_import")]
+pub async fn commit_import(slug: String, id: Uuid) -> Result<(), AppError> {
+    let (pool, ctx) = crate::accounts::member_context(&slug).await?;
+    store::commit(&pool, &ctx, id).await?;
+    leptos_axum::redirect(&format!("/app/{slug}/import/{id}"));
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rows(text: &[&[&str]]) -> Vec<Vec<String>> {
+        text.iter()
+            .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+            .collect()
+    }
+
+    #[test]
+    fn headers_are_matched_to_fields_loosely() {
+        let headers: Vec<String> = ["Item SKU", "Product name", "Unit Cost", "unit_price", "x"]
+            .map(String::from)
+            .into();
+        let map = suggest(&headers, fields("products").unwrap());
+        assert_eq!(&map[..5], &[Some(0), Some(1), None, Some(2), Some(3)]);
+    }
+
+    #[test]
+    fn every_bad_cell_and_duplicate_is_reported_with_row_and_column() {
+        let mapping = vec![Some(0), Some(1), None, Some(2), Some(3), Some(4), None];
+        let (valid, report) = validate(
+            "products",
+            &rows(&[
+                &["A-1", "Alpha", "1.50", "3", "7"],
+                &["B 2", "", "-1", "x", "2.5"],
+                &["A-1", "Again", "1", "2", "3"],
+                &["C-3", "Gamma", "1,200.00", "1500", ""],
+            ]),
+            &mapping,
+        );
+        assert_eq!(valid.len(), 2, "rows 1 and 4");
+        let at: Vec<(usize, &str)> = report
+            .errors
+            .iter()
+            .map(|e| (e.row, e.column.as_str()))
+            .collect();
+        assert_eq!(
+            at,
+            [
+                (2, "SKU"),
+                (2, "Name"),
+                (2, "Unit cost"),
+                (2, "Unit price"),
+                (2, "Lead time (days)"),
+                (3, "SKU")
+            ]
+        );
+        assert!(report.errors[5].message.contains("duplicates row 1"));
+        assert_eq!(valid[1][3], Value::Number(1200.0));
+    }
+
+    #[test]
+    fn a_required_field_without_a_column_stops_everything() {
+        let (valid, report) = validate(
+            "inventory",
+            &rows(&[&["A-1", "MAIN", "5"]]),
+            &[Some(0), None, Some(2), None, None, None],
+        );
+        assert!(valid.is_empty());
+        assert_eq!(report.errors[0].column, "Location code");
+        assert_eq!(report.errors[0].row, 0);
+    }
+}

@@ -1,0 +1,352 @@
+//! Import jobs in the tenant's schema: the uploaded file, its mapping and report, and
+//! the all-or-nothing commit.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use super::{ImportView, Report, Value, fields, suggest, validate};
+use crate::{
+    AppError,
+    accounts::Permission,
+    billing::gates,
+    tenancy::{TenantContext, TenantTx},
+};
+
+/// The header row and the data rows of a CSV file.
+pub fn read_csv(content: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(content);
+    let bad = |e: csv::Error| {
+        let line = e
+            .position()
+            .map(|p| format!(" (line {})", p.line()))
+            .unwrap_or_default();
+        AppError::invalid(
+            "file",
+            format!("This is not a readable CSV file{line}: save it as CSV (UTF-8) and try again."),
+        )
+    };
+    let headers: Vec<String> = reader
+        .headers()
+        .map_err(bad)?
+        .iter()
+        .map(str::to_owned)
+        .collect();
+    if headers.iter().all(String::is_empty) {
+        return Err(AppError::invalid(
+            "file",
+            "The file is empty: its first line should name the columns.",
+        ));
+    }
+    let mut rows = Vec::new();
+    for record in reader.records() {
+        rows.push(record.map_err(bad)?.iter().map(str::to_owned).collect());
+    }
+    Ok((headers, rows))
+}
+
+/// Checks that need the database: stock rows must name known products.
+async fn check_against_data(
+    tx: &mut TenantTx,
+    kind: &str,
+    records: &[Vec<String>],
+    mapping: &[Option<usize>],
+    report: &mut Report,
+) -> Result<(), AppError> {
+    if kind != "inventory"
+        || report.error_count > 0 && report.errors.first().is_some_and(|e| e.row == 0)
+    {
+        return Ok(());
+    }
+    let Some(sku_col) = mapping.first().copied().flatten() else {
+        return Ok(());
+    };
+    let skus: Vec<String> = records
+        .iter()
+        .map(|r| r.get(sku_col).cloned().unwrap_or_default())
+        .collect();
+    let known: Vec<String> = sqlx::query_scalar("SELECT sku FROM products WHERE sku = ANY($1)")
+        .bind(&skus)
+        .fetch_all(&mut **tx)
+        .await?;
+    let known: std::collections::HashSet<String> = known.into_iter().collect();
+    for (i, sku) in skus.iter().enumerate() {
+        if !sku.is_empty() && !known.contains(sku) {
+            report.error_count += 1;
+            if report.errors.len() < super::MAX_LISTED_ERRORS {
+                report.errors.push(super::RowError {
+                    row: i + 1,
+                    column: "SKU".into(),
+                    message: format!("SKU \"{sku}\" is not a product: import products first"),
+                });
+            }
+        }
+    }
+    report.errors.sort_by_key(|e| e.row);
+    Ok(())
+}
+
+fn require(ctx: &TenantContext) -> Result<(), AppError> {
+    ctx.require(Permission::ImportExport)
+}
+
+/// Stores an uploaded file as a new import, validated with the guessed mapping.
+pub async fn create(
+    pool: &PgPool,
+    ctx: &TenantContext,
+    kind: &str,
+    file_name: &str,
+    content: Vec<u8>,
+) -> Result<Uuid, AppError> {
+    require(ctx)?;
+    let fields =
+        fields(kind).ok_or_else(|| AppError::invalid("kind", "Choose what the file holds."))?;
+    let (headers, records) = read_csv(&content)?;
+    let mapping = suggest(&headers, fields);
+    let mut tx = ctx.write(pool).await?;
+    let (_, mut report) = validate(kind, &records, &mapping);
+    check_against_data(&mut tx, kind, &records, &mapping, &mut report).await?;
+    let id: Uuid = sqlx::query_scalar(
+        "INSERT INTO import_jobs (kind, status, file_name, total_rows, report, created_by, content, mapping)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+    )
+    .bind(kind)
+    .bind(if report.error_count == 0 { "ready" } else { "failed" })
+    .bind(file_name.chars().take(200).collect::<String>())
+    .bind(records.len() as i32)
+    .bind(serde_json::to_value(&report).map_err(AppError::internal)?)
+    .bind(ctx.user())
+    .bind(&content)
+    .bind(serde_json::to_value(&mapping).map_err(AppError::internal)?)
+    .fetch_one(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+struct Job {
+    kind: String,
+    file_name: String,
+    status: String,
+    content: Vec<u8>,
+    mapping: Vec<Option<usize>>,
+    report: Report,
+}
+
+#[derive(sqlx::FromRow)]
+struct JobRow {
+    kind: String,
+    file_name: String,
+    status: String,
+    content: Option<Vec<u8>>,
+    mapping: serde_json::Value,
+    report: serde_json::Value,
+}
+
+async fn load(tx: &mut TenantTx, id: Uuid, lock: bool) -> Result<Job, AppError> {
+    let row: Option<JobRow> = sqlx::query_as(&format!(
+        "SELECT kind, file_name, status, content, mapping, report FROM import_jobs WHERE id = $1{}",
+        if lock { " FOR UPDATE" } else { "" }
+    ))
+    .bind(id)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let row = row.ok_or_else(|| AppError::not_found("Import"))?;
+    Ok(Job {
+        kind: row.kind,
+        file_name: row.file_name,
+        status: row.status,
+        content: row.content.unwrap_or_default(),
+        mapping: serde_json::from_value(row.mapping).unwrap_or_default(),
+        report: serde_json::from_value(row.report).unwrap_or_default(),
+    })
+}
+
+pub async fn view(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<ImportView, AppError> {
+    require(ctx)?;
+    let mut tx = ctx.read(pool).await?;
+    let job = load(&mut tx, id, false).await?;
+    tx.commit().await?;
+    let fields = fields(&job.kind)
+        .unwrap_or_default()
+        .iter()
+        .map(|f| (f.label.to_owned(), f.required))
+        .collect();
+    let (headers, records) = if job.content.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        read_csv(&job.content)?
+    };
+    Ok(ImportView {
+        id,
+        can_import: job.status == "ready",
+        kind: job.kind,
+        file_name: job.file_name,
+        status: job.status,
+        headers,
+        fields,
+        mapping: job.mapping,
+        preview: records.into_iter().take(10).collect(),
+        report: job.report,
+    })
+}
+
+pub async fn remap(
+    pool: &PgPool,
+    ctx: &TenantContext,
+    id: Uuid,
+    mapping: Vec<Option<usize>>,
+) -> Result<(), AppError> {
+    require(ctx)?;
+    let mut tx = ctx.write(pool).await?;
+    let job = load(&mut tx, id, true).await?;
+    if job.status == "done" {
+        return Err(AppError::Conflict {
+            message: "This import is already done.".into(),
+        });
+    }
+    let (headers, records) = read_csv(&job.content)?;
+    let fields = fields(&job.kind).unwrap_or_default();
+    if mapping.len() != fields.len() || mapping.iter().flatten().any(|c| *c >= headers.len()) {
+        return Err(AppError::bad_request("the mapping does not fit the file"));
+    }
+    let (_, mut report) = validate(&job.kind, &records, &mapping);
+    check_against_data(&mut tx, &job.kind, &records, &mapping, &mut report).await?;
+    sqlx::query("UPDATE import_jobs SET mapping = $2, report = $3, status = $4 WHERE id = $1")
+        .bind(id)
+        .bind(serde_json::to_value(&mapping).map_err(AppError::internal)?)
+        .bind(serde_json::to_value(&report).map_err(AppError::internal)?)
+        .bind(if report.error_count == 0 {
+            "ready"
+        } else {
+            "failed"
+        })
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await
+}
+
+fn text(v: &Value) -> Option<String> {
+    match v {
+        Value::Text(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+fn number(v: &Value) -> Option<f64> {
+    match v {
+        Value::Number(n) => Some(*n),
+        _ => None,
+    }
+}
+
+/// Writes the whole file in one transaction: every row or none.
+pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usize, AppError> {
+    require(ctx)?;
+    let mut tx = ctx.write(pool).await?;
+    let job = load(&mut tx, id, true).await?;
+    if job.status != "ready" {
+        return Err(AppError::Conflict {
+            message: if job.status == "done" {
+                "This import is already done.".into()
+            } else {
+                "Fix the errors in the report first: nothing has been imported.".into()
+            },
+        });
+    }
+    let (_, records) = read_csv(&job.content)?;
+    let (rows, report) = validate(&job.kind, &records, &job.mapping);
+    if report.error_count > 0 {
+        return Err(AppError::Conflict {
+            message: "The file no longer validates: nothing has been imported.".into(),
+        });
+    }
+    let tenant = ctx.tenant();
+    let limits = tenant.effective_plan().limits();
+    let imports: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM import_jobs WHERE status = 'done' AND finished_at >= date_trunc('month', now())",
+    )
+    .fetch_one(&mut *tx)
+    .await?;
+    gates::within_limit(
+        tenant,
+        "imports a month",
+        limits.imports_per_month,
+        imports as u64 + 1,
+    )?;
+    match job.kind.as_str() {
+        "products" => {
+            let skus: Vec<String> = rows.iter().filter_map(|r| text(&r[0])).collect();
+            let (existing, new): (i64, i64) = sqlx::query_as(
+                "SELECT (SELECT count(*) FROM products),
+                        (SELECT count(*) FROM unnest($1::text[]) s WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.sku = s))",
+            )
+            .bind(&skus)
+            .fetch_one(&mut *tx)
+            .await?;
+            gates::within_limit(tenant, "products", limits.products, (existing + new) as u64)?;
+            sqlx::query(
+                "INSERT INTO products (sku, name, category, unit_cost, unit_price, lead_time_days, active)
+                 SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[]::numeric[], $5::float8[]::numeric[], $6::int4[], $7::bool[])
+                 ON CONFLICT (sku) DO UPDATE SET name = EXCLUDED.name, category = EXCLUDED.category,
+                    unit_cost = EXCLUDED.unit_cost, unit_price = EXCLUDED.unit_price,
+                    lead_time_days = EXCLUDED.lead_time_days, active = EXCLUDED.active, updated_at = now()",
+            )
+            .bind(&skus)
+            .bind(rows.iter().map(|r| text(&r[1]).unwrap_or_default()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| text(&r[2]).unwrap_or_default()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[3]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[4]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0) as i32).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| !matches!(r[6], Value::Flag(false))).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await?;
+        }
+        "inventory" => {
+            let locations: Vec<String> = rows.iter().filter_map(|r| text(&r[1])).collect();
+            sqlx::query("INSERT INTO locations (code, name) SELECT DISTINCT l, l FROM unnest($1::text[]) l ON CONFLICT (code) DO NOTHING")
+                .bind(&locations)
+                .execute(&mut *tx)
+                .await?;
+            let inserted = sqlx::query(
+                "INSERT INTO inventory_levels (product_id, location_id, on_hand, reserved, reorder_point, safety_stock)
+                 SELECT p.id, l.id, r.on_hand, r.reserved, r.reorder_point, r.safety_stock
+                   FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::float8[], $5::float8[], $6::float8[])
+                        AS r(sku, code, on_hand, reserved, reorder_point, safety_stock)
+                   JOIN products p ON p.sku = r.sku JOIN locations l ON l.code = r.code
+                 ON CONFLICT (product_id, location_id) DO UPDATE SET on_hand = EXCLUDED.on_hand,
+                    reserved = EXCLUDED.reserved, reorder_point = EXCLUDED.reorder_point,
+                    safety_stock = EXCLUDED.safety_stock, updated_at = now()",
+            )
+            .bind(rows.iter().map(|r| text(&r[0]).unwrap_or_default()).collect::<Vec<_>>())
+            .bind(&locations)
+            .bind(rows.iter().map(|r| number(&r[2]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[3]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[4]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await?;
+            if inserted.rows_affected() as usize != rows.len() {
+                return Err(AppError::Conflict {
+                    message: "Some SKUs are not products any more: nothing has been imported."
+                        .into(),
+                });
+            }
+        }
+        other => {
+            return Err(AppError::internal(format!(
+                "import of unknown kind {other}"
+            )));
+        }
+    }
+    sqlx::query(
+        "UPDATE import_jobs SET status = 'done', processed_rows = total_rows, finished_at = now(), content = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}

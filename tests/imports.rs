@@ -1,0 +1,306 @@
+//! CSV import: upload, mapping, a report per row and column, all-or-nothing commit,
+//! plan limits, large files, viewers refused, tenants kept apart.
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn org(app: &TestApp, slug: &str) {
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "Works Ltd"), ("slug", slug)],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+}
+
+/// Uploads `csv` and returns the job id from the redirect (or the redirect itself).
+async fn upload(
+    app: &TestApp,
+    slug: &str,
+    kind: &str,
+    csv: impl Into<Vec<u8>>,
+) -> Result<String, String> {
+    let form = reqwest::multipart::Form::new()
+        .text("kind", kind.to_owned())
+        .part(
+            "file",
+            reqwest::multipart::Part::bytes(csv.into()).file_name("data.csv"),
+        );
+    let res = app
+        .client
+        .post(app.url(&format!("/app/{slug}/import")))
+        .header("origin", app.origin())
+        .multipart(form)
+        .send()
+        .await
+        .unwrap();
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned());
+    match (res.status(), location) {
+        (StatusCode::SEE_OTHER, Some(l)) if l.contains("/import/") => {
+            Ok(l.rsplit('/').next().unwrap().to_owned())
+        }
+        (StatusCode::SEE_OTHER, Some(l)) => Err(l),
+        (status, _) => Err(format!("{status}: {}", res.text().await.unwrap())),
+    }
+}
+
+async fn job(app: &TestApp, slug: &str, id: &str) -> Value {
+    app.call("get_import", &[("slug", slug), ("id", id)])
+        .await
+        .json()
+        .await
+        .unwrap()
+}
+
+async fn count(app: &TestApp, slug: &str, table: &str) -> i64 {
+    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = $1")
+        .bind(slug)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query_scalar(&format!("SELECT count(*) FROM {schema}.{table}"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+async fn owner() -> TestApp {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    org(&app, "works").await;
+    app
+}
+
+#[tokio::test]
+async fn a_good_file_is_mapped_checked_and_imported_once() {
+    let app = owner().await;
+    let csv = "Item SKU,Product name,Category,Unit cost,Unit price,Lead time\n\
+               VAL-001,Ball valve,Hydraulics,12.50,24.90,21\n\
+               BRG-001,\"Bearing, sealed\",Bearings,\"1,200.00\",1500,14\n";
+    let id = upload(&app, "works", "products", csv).await.unwrap();
+    let view = job(&app, "works", &id).await;
+    assert_eq!(view["status"], "ready", "{view}");
+    assert_eq!(view["report"]["rows"], 2);
+    assert_eq!(view["mapping"][0], 0);
+    assert_eq!(view["preview"][1][1], "Bearing, sealed");
+    assert_eq!(
+        count(&app, "works", "products").await,
+        0,
+        "nothing before commit"
+    );
+
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    assert_eq!(count(&app, "works", "products").await, 2);
+    assert_eq!(job(&app, "works", &id).await["status"], "done");
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+
+    // Stock for those products, with a new location created on the way.
+    let stock = "sku,location,on_hand,reserved,reorder_point,safety_stock\nVAL-001,MAIN,120,10,40,20\nBRG-001,EAST,5,,,\n";
+    let id = upload(&app, "works", "inventory", stock).await.unwrap();
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(count(&app, "works", "inventory_levels").await, 2);
+    assert_eq!(count(&app, "works", "locations").await, 2);
+}
+
+#[tokio::test]
+async fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
+    let app = owner().await;
+    let csv = "sku,name,unit_cost,unit_price\nA-1,Alpha,1,2\nB 2,,abc,-5\nA-1,Alpha again,1,2\n";
+    let id = upload(&app, "works", "products", csv).await.unwrap();
+    let view = job(&app, "works", &id).await;
+    assert_eq!(view["status"], "failed");
+    assert_eq!(view["report"]["error_count"], 5);
+    let errors: Vec<(i64, String)> = view["report"]["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["row"].as_i64().unwrap(),
+                e["column"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert_eq!(errors[0], (2, "SKU".into()));
+    assert!(errors.contains(&(2, "Unit cost".into())));
+    assert_eq!(errors.last().unwrap(), &(3, "SKU".into()), "the duplicate");
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(count(&app, "works", "products").await, 0);
+
+    // Not CSV at all, or empty: a clear message on the upload page.
+    // Latin-1 bytes, not UTF-8.
+    let err = upload(
+        &app,
+        "works",
+        "products",
+        b"sku,name\nA-1,Caf\xe9\n".to_vec(),
+    )
+    .await
+    .unwrap_err();
+    assert!(
+        err.contains("not%20a%20readable%20CSV") || err.contains("not+a+readable+CSV"),
+        "{err}"
+    );
+    let err = upload(&app, "works", "products", Vec::new())
+        .await
+        .unwrap_err();
+    assert!(err.contains("error="), "{err}");
+    // Stock for unknown products is refused row by row.
+    let id = upload(
+        &app,
+        "works",
+        "inventory",
+        "sku,location,on_hand\nNOPE,MAIN,1\n",
+    )
+    .await
+    .unwrap();
+    let view = job(&app, "works", &id).await;
+    assert!(
+        view["report"]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("not a product")
+    );
+}
+
+#[tokio::test]
+async fn an_unmapped_column_can_be_mapped_by_hand() {
+    let app = owner().await;
+    let csv = "code,title,cost,list price\nA-1,Alpha,1,2\n";
+    let id = upload(&app, "works", "products", csv).await.unwrap();
+    let view = job(&app, "works", &id).await;
+    assert_eq!(view["status"], "failed");
+    assert_eq!(
+        view["report"]["errors"][0]["row"], 0,
+        "a required field has no column"
+    );
+    let form = [
+        ("slug", "works"),
+        ("id", id.as_str()),
+        ("mapping[0]", "0"),
+        ("mapping[1]", "1"),
+        ("mapping[2]", ""),
+        ("mapping[3]", "2"),
+        ("mapping[4]", "3"),
+        ("mapping[5]", ""),
+        ("mapping[6]", ""),
+    ];
+    let res = app.call("remap_import", &form).await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(job(&app, "works", &id).await["status"], "ready");
+    app.call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert_eq!(count(&app, "works", "products").await, 1);
+}
+
+#[tokio::test]
+async fn a_large_file_over_the_plan_is_refused_whole() {
+    let app = owner().await; // trial: Professional, 5,000 products
+    let mut csv = String::from("sku,name,unit_cost,unit_price\n");
+    for i in 0..20_000 {
+        csv.push_str(&format!("SKU-{i:06},Product {i},1.25,2.50\n"));
+    }
+    let id = upload(&app, "works", "products", csv).await.unwrap();
+    assert_eq!(job(&app, "works", &id).await["report"]["rows"], 20_000);
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["code"], "upgrade_required");
+    assert_eq!(
+        count(&app, "works", "products").await,
+        0,
+        "nothing half-written"
+    );
+}
+
+#[tokio::test]
+async fn viewers_cannot_import_and_tenants_importing_together_stay_apart() {
+    let app = owner().await;
+    org(&app, "other").await;
+    let viewer = app.other_browser();
+    viewer
+        .sign_up_verified("Vic Viewer", "vic@example.com")
+        .await;
+    common::member_role(&app.pool, "works", "vic@example.com", "viewer").await;
+    let refused = upload(
+        &viewer,
+        "works",
+        "products",
+        "sku,name,unit_cost,unit_price\nA,B,1,2\n",
+    )
+    .await;
+    assert!(refused.unwrap_err().starts_with("403"));
+
+    let file = |prefix: &str| {
+        let mut csv = String::from("sku,name,unit_cost,unit_price\n");
+        for i in 0..500 {
+            csv.push_str(&format!("{prefix}-{i},Item {i},1,2\n"));
+        }
+        csv
+    };
+    let (a, b) = tokio::join!(
+        upload(&app, "works", "products", file("W")),
+        upload(&app, "other", "products", file("O"))
+    );
+    let (a, b) = (a.unwrap(), b.unwrap());
+    let (fa, fb) = (
+        [("slug", "works"), ("id", a.as_str())],
+        [("slug", "other"), ("id", b.as_str())],
+    );
+    let (ra, rb) = tokio::join!(
+        app.call("commit_import", &fa),
+        app.call("commit_import", &fb)
+    );
+    assert!(ra.status().is_redirection() || ra.status().is_success());
+    assert!(rb.status().is_redirection() || rb.status().is_success());
+    let skus = |slug: &'static str| {
+        let app = &app;
+        async move {
+            let page: Value = app
+                .call("list_products", &[("slug", slug), ("query[status]", "all")])
+                .await
+                .json()
+                .await
+                .unwrap();
+            (
+                page["total"].as_i64().unwrap(),
+                page["rows"][0]["sku"].as_str().unwrap().to_owned(),
+            )
+        }
+    };
+    let (wt, ws) = skus("works").await;
+    let (ot, os) = skus("other").await;
+    assert_eq!((wt, ot), (500, 500));
+    assert!(ws.starts_with("W-") && os.starts_with("O-"));
+    // One organization's import cannot be read or committed through the other.
+    let res = app
+        .call("get_import", &[("slug", "other"), ("id", &a)])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+}
