@@ -53,11 +53,29 @@ fn money(currency: &str, v: f64) -> String {
         "GBP" => "£",
         _ => "",
     };
-    let amount = super::charts::short(v);
+    // Whole units with thousands separators: finance reads exact figures.
+    let digits = format!("{:.0}", v.abs());
+    let mut amount = String::from(if v < 0.0 { "-" } else { "" });
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            amount.push(',');
+        }
+        amount.push(c);
+    }
     if symbol.is_empty() {
         format!("{amount} {currency}")
     } else {
         format!("{symbol}{amount}")
+    }
+}
+
+#[cfg(all(test, feature = "ssr"))]
+mod tests {
+    #[test]
+    fn money_is_exact_with_separators_and_a_symbol() {
+        assert_eq!(super::money("EUR", 14_500.0), "€14,500");
+        assert_eq!(super::money("USD", -1_234_567.4), "$-1,234,567");
+        assert_eq!(super::money("CHF", 950.0), "950 CHF");
     }
 }
 
@@ -177,7 +195,10 @@ pub async fn get_dashboard(slug: String) -> Result<Dashboard, AppError> {
             ),
         },
     ];
-    let empty = ledger.invoices.is_empty() && ledger.bills.is_empty() && ledger.cogs.is_empty();
+    let empty = ledger.invoices.is_empty()
+        && ledger.bills.is_empty()
+        && ledger.cogs.is_empty()
+        && ledger.inventory_today == 0.0;
     Ok(Dashboard {
         organization: ctx.tenant().name.clone(),
         currency,
