@@ -246,3 +246,72 @@ async fn receivables_payables_and_inventory_list_filter_and_page() {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn the_company_profile_is_validated_and_sets_the_dashboard_currency() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner_with(&app, "works").await;
+    let save = |currency: &'static str, terms: &'static str| {
+        let app = &app;
+        async move {
+            app.call(
+                "save_company_profile",
+                &[
+                    ("slug", "works"),
+                    ("legal_name", "Works GmbH"),
+                    ("industry", "Valves"),
+                    ("currency", currency),
+                    ("default_payment_terms_days", terms),
+                    ("fiscal_year_start_month", "4"),
+                ],
+            )
+            .await
+        }
+    };
+    let res = save("euro", "400").await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["fields"]["currency"].is_string()
+            && body["fields"]["default_payment_terms_days"].is_string()
+    );
+    assert!(save("usd", "45").await.status().is_success());
+    let profile: Value = app
+        .call("get_company_profile", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (
+            profile["currency"].as_str(),
+            profile["fiscal_year_start_month"].as_i64()
+        ),
+        (Some("USD"), Some(4))
+    );
+    app.call("load_sample_data", &[("slug", "works")]).await;
+    let d = dashboard(&app, "works").await;
+    assert_eq!(d["currency"], "USD", "sample data keeps the profile");
+    assert!(d["tiles"][5]["value"].as_str().unwrap().starts_with('$'));
+
+    let viewer = app.other_browser();
+    viewer
+        .sign_up_verified("Vic Viewer", "vic@example.com")
+        .await;
+    common::member_role(&app.pool, "works", "vic@example.com", "viewer").await;
+    let res = viewer
+        .call(
+            "save_company_profile",
+            &[
+                ("slug", "works"),
+                ("legal_name", "Hijack"),
+                ("currency", "GBP"),
+                ("default_payment_terms_days", "30"),
+                ("fiscal_year_start_month", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+}

@@ -19,6 +19,7 @@ use crate::pages::{
     products::{ProductFormPage, ProductsPage},
     records::RecordsPage,
     recovery::{CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
+    settings::SettingsPage,
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
 
@@ -82,6 +83,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/products") view=ProductsPage />
                     <Route path=path!("/app/:slug/products/new") view=ProductFormPage />
                     <Route path=path!("/app/:slug/products/:id") view=ProductFormPage />
+                    <Route path=path!("/app/:slug/settings") view=SettingsPage />
                     <Route path=path!("/app/:slug/import") view=ImportPage />
                     <Route path=path!("/app/:slug/import/:id") view=ImportJobPage />
                     <Route path=path!("/app/:slug/inventory") view=|| view! { <RecordsPage kind="inventory" /> } />

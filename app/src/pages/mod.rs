@@ -13,4 +13,5 @@ pub mod pricing;
 pub mod products;
 pub mod records;
 pub mod recovery;
+pub mod settings;
 pub mod workspace;

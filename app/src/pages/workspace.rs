@@ -186,6 +186,7 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
             <a href=format!("/app/{}/receivables", home.slug)>"Receivables"</a>
             <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
             <a href=format!("/app/{}/import", home.slug)>"Import"</a>
+            <a href=format!("/app/{}/settings", home.slug)>"Company"</a>
             <a href=format!("/app/{}/members", home.slug)>"Members"</a>
             <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
             <span class="user">{home.user.name.clone()}</span>

@@ -4,6 +4,7 @@
 mod dashboard;
 pub mod import;
 pub mod products;
+pub mod profile;
 pub mod records;
 
 pub use dashboard::*;

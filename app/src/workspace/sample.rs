@@ -139,8 +139,10 @@ pub async fn generate(
     let mut rng = StdRng::seed_from_u64(seed);
 
     sqlx::query(
-        "UPDATE company_profile SET legal_name = 'Sample Manufacturing GmbH',
-                industry = 'Industrial components', currency = 'EUR', default_payment_terms_days = 30",
+        // A profile the user filled in stays as it is.
+        "UPDATE company_profile
+            SET legal_name = CASE WHEN legal_name = '' THEN 'Sample Manufacturing GmbH' ELSE legal_name END,
+                industry = CASE WHEN industry = '' THEN 'Industrial components' ELSE industry END",
     )
     .execute(&mut *conn)
     .await?;
