@@ -304,3 +304,75 @@ async fn viewers_cannot_import_and_tenants_importing_together_stay_apart() {
         .await;
     assert_eq!(res.status(), StatusCode::NOT_FOUND);
 }
+
+#[tokio::test]
+async fn exported_lists_import_into_another_organization_with_the_same_figures() {
+    let app = owner().await;
+    org(&app, "copy").await;
+    app.call("load_sample_data", &[("slug", "works")]).await;
+    for kind in [
+        "products",
+        "inventory",
+        "invoices",
+        "bills",
+        "sales",
+        "purchases",
+    ] {
+        let csv = app
+            .client
+            .get(app.url(&format!("/app/works/export/{kind}.csv")))
+            .send()
+            .await
+            .unwrap()
+            .text()
+            .await
+            .unwrap();
+        let id = upload(&app, "copy", kind, csv)
+            .await
+            .unwrap_or_else(|e| panic!("{kind}: {e}"));
+        let view = job(&app, "copy", &id).await;
+        assert_eq!(view["status"], "ready", "{kind}: {}", view["report"]);
+        let res = app
+            .call("commit_import", &[("slug", "copy"), ("id", &id)])
+            .await;
+        assert!(
+            res.status().is_redirection() || res.status().is_success(),
+            "{kind}: {}",
+            res.status()
+        );
+    }
+    let figures = |slug: &'static str| {
+        let app = &app;
+        async move {
+            let d: Value = app
+                .call("get_dashboard", &[("slug", slug)])
+                .await
+                .json()
+                .await
+                .unwrap();
+            (
+                d["now"]["receivables"].as_f64().unwrap(),
+                d["now"]["payables"].as_f64().unwrap(),
+                d["now"]["cogs"].as_f64().unwrap(),
+            )
+        }
+    };
+    let (a, b) = (figures("works").await, figures("copy").await);
+    assert!(
+        (a.0 - b.0).abs() < 0.01 && (a.1 - b.1).abs() < 0.01,
+        "{a:?} {b:?}"
+    );
+    assert!((a.2 - b.2).abs() < 1.0, "cost of goods sold {a:?} {b:?}");
+    for table in [
+        "customer_invoices",
+        "supplier_bills",
+        "sales_order_lines",
+        "purchase_order_lines",
+    ] {
+        assert_eq!(
+            count(&app, "works", table).await,
+            count(&app, "copy", table).await,
+            "{table}"
+        );
+    }
+}

@@ -62,6 +62,10 @@ pub async fn template(Path(file): Path<String>) -> Response {
         match kind {
             "products" => Some("VAL-001,Ball valve DN50,Hydraulics,12.50,24.90,21,true"),
             "inventory" => Some("VAL-001,MAIN,120,10,40,20"),
+            "invoices" => Some("INV-1001,C001,2026-03-01,2026-03-31,,1250.00"),
+            "bills" => Some("B-2001,S001,2026-03-02,2026-04-01,2026-03-30,830.00"),
+            "sales" => Some("SO-1001,C001,2026-03-01,shipped,VAL-001,10,24.90"),
+            "purchases" => Some("PO-2001,S001,2026-03-02,received,VAL-001,50,12.50"),
             _ => None,
         },
     ) else {

@@ -9,7 +9,14 @@ use uuid::Uuid;
 use crate::AppError;
 
 /// The kinds that import, with the columns each expects.
-pub const KINDS: &[(&str, &str)] = &[("products", "Products"), ("inventory", "Stock levels")];
+pub const KINDS: &[(&str, &str)] = &[
+    ("products", "Products"),
+    ("inventory", "Stock levels"),
+    ("invoices", "Customer invoices (receivables)"),
+    ("bills", "Supplier bills (payables)"),
+    ("sales", "Sales order lines"),
+    ("purchases", "Purchase order lines"),
+];
 
 /// Errors listed in full in a report; beyond this only the count is kept.
 pub const MAX_LISTED_ERRORS: usize = 200;
@@ -21,6 +28,8 @@ pub enum FieldType {
     Days,
     Quantity,
     Flag,
+    /// A calendar date, YYYY-MM-DD.
+    Date,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,9 +68,56 @@ pub fn fields(kind: &str) -> Option<&'static [Field]> {
         field("reorder_point", "Reorder point", false, Quantity),
         field("safety_stock", "Safety stock", false, Quantity),
     ];
+    const INVOICES: &[Field] = &[
+        field("number", "Invoice number", true, Text),
+        field("party", "Customer code", true, Text),
+        field("issued_on", "Issued on", true, Date),
+        field("due_on", "Due on", true, Date),
+        field("paid_on", "Paid on", false, Date),
+        field("amount", "Amount", true, Money),
+    ];
+    const BILLS: &[Field] = &[
+        field("number", "Bill number", true, Text),
+        field("party", "Supplier code", true, Text),
+        field("issued_on", "Received on", true, Date),
+        field("due_on", "Due on", true, Date),
+        field("paid_on", "Paid on", false, Date),
+        field("amount", "Amount", true, Money),
+    ];
+    const SALES: &[Field] = &[
+        field("number", "Order number", true, Text),
+        field("party", "Customer code", true, Text),
+        field("date", "Order date", true, Date),
+        field("sku", "SKU", true, Text),
+        field("quantity", "Quantity", true, Quantity),
+        field("unit_amount", "Unit price", true, Money),
+        field("status", "Status", false, Text),
+    ];
+    const PURCHASES: &[Field] = &[
+        field("number", "Order number", true, Text),
+        field("party", "Supplier code", true, Text),
+        field("date", "Order date", true, Date),
+        field("sku", "SKU", true, Text),
+        field("quantity", "Quantity", true, Quantity),
+        field("unit_amount", "Unit cost", true, Money),
+        field("status", "Status", false, Text),
+    ];
     match kind {
         "products" => Some(PRODUCTS),
         "inventory" => Some(INVENTORY),
+        "invoices" => Some(INVOICES),
+        "bills" => Some(BILLS),
+        "sales" => Some(SALES),
+        "purchases" => Some(PURCHASES),
+        _ => None,
+    }
+}
+
+/// The values a text field may take, where they are fixed (order statuses).
+pub fn choices(kind: &str, key: &str) -> Option<&'static [&'static str]> {
+    match (kind, key) {
+        ("sales", "status") => Some(&["open", "shipped", "invoiced", "cancelled"]),
+        ("purchases", "status") => Some(&["open", "received", "billed", "cancelled"]),
         _ => None,
     }
 }
@@ -106,23 +162,24 @@ fn simple(s: &str) -> String {
         .to_ascii_lowercase()
 }
 
-/// The column each field most likely is, by header name.
+/// The column each field most likely is, by header name: an exact match of the
+/// field's key or label first, then a header inside the label or the other way round
+/// ("Invoice" for "Invoice number", "Unit cost (EUR)" for "Unit cost").
 pub fn suggest(headers: &[String], fields: &[Field]) -> Vec<Option<usize>> {
+    let headers: Vec<String> = headers.iter().map(|h| simple(h)).collect();
     fields
         .iter()
         .map(|f| {
-            let key = simple(f.key);
-            let label = simple(f.label);
+            let (key, label) = (simple(f.key), simple(f.label));
             headers
                 .iter()
-                .position(|h| {
-                    let h = simple(h);
-                    h == key || h == label
-                })
+                .position(|h| *h == key || *h == label)
                 .or_else(|| {
                     headers.iter().position(|h| {
-                        simple(h).contains(&key)
-                            || key.contains(&simple(h)) && !simple(h).is_empty()
+                        !h.is_empty()
+                            && (h.contains(&key)
+                                || h.contains(&label)
+                                || (h.len() >= 3 && label.contains(h.as_str())))
                     })
                 })
         })
@@ -135,6 +192,7 @@ pub enum Value {
     Text(String),
     Number(f64),
     Flag(bool),
+    Date(time::Date),
     Missing,
 }
 
@@ -178,6 +236,12 @@ fn parse(field: &Field, raw: &str) -> Result<Value, String> {
                 }
             })
             .map(Value::Number),
+        FieldType::Date => time::Date::parse(
+            raw,
+            time::macros::format_description!("[year]-[month]-[day]"),
+        )
+        .map(Value::Date)
+        .map_err(|_| format!("\"{raw}\" is not a date like 2026-03-31")),
         FieldType::Flag => match raw.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" | "y" | "active" => Ok(Value::Flag(true)),
             "false" | "no" | "0" | "n" | "inactive" => Ok(Value::Flag(false)),
@@ -231,7 +295,15 @@ pub fn validate(
             let raw = column
                 .and_then(|c| record.get(c))
                 .map_or("", String::as_str);
-            match parse(field, raw) {
+            let parsed = parse(field, raw).and_then(|v| match (&v, choices(kind, field.key)) {
+                (Value::Text(t), Some(allowed))
+                    if !allowed.contains(&t.to_lowercase().as_str()) =>
+                {
+                    Err(format!("\"{t}\" is not one of {}", allowed.join(", ")))
+                }
+                _ => Ok(v),
+            });
+            match parsed {
                 Ok(v) => values.push(v),
                 Err(message) => {
                     ok = false;
@@ -246,14 +318,31 @@ pub fn validate(
             }
         }
         if ok {
-            let key = match (kind, &values[0], values.get(1)) {
-                ("inventory", Value::Text(sku), Some(Value::Text(loc))) => {
+            let key = match (kind, &values[0], values.get(1), values.get(3)) {
+                ("inventory", Value::Text(sku), Some(Value::Text(loc)), _) => {
                     format!("{}|{}", sku.to_lowercase(), loc.to_lowercase())
                 }
-                (_, Value::Text(sku), _) => sku.to_lowercase(),
+                // An order may have several lines, even for one product.
+                ("sales" | "purchases", ..) => String::new(),
+                (_, Value::Text(key), _, _) => key.to_lowercase(),
                 _ => String::new(),
             };
-            if let Some(first) = seen.insert(key, row) {
+            if let (Some(Value::Date(issued)), Some(Value::Date(due))) =
+                (values.get(2), values.get(3))
+                && due < issued
+            {
+                ok = false;
+                add(
+                    &mut report,
+                    row,
+                    fields[3].label,
+                    format!("{} is before {}", fields[3].label, fields[2].label),
+                );
+            }
+            if ok
+                && !key.is_empty()
+                && let Some(first) = seen.insert(key, row)
+            {
                 ok = false;
                 add(
                     &mut report,
@@ -360,5 +449,54 @@ mod tests {
         assert!(valid.is_empty());
         assert_eq!(report.errors[0].column, "Location code");
         assert_eq!(report.errors[0].row, 0);
+    }
+}
+
+#[cfg(test)]
+mod document_tests {
+    use super::*;
+
+    #[test]
+    fn invoice_dates_are_checked_and_statuses_limited() {
+        let rows: Vec<Vec<String>> = [
+            ["I-1", "C1", "2026-03-01", "2026-03-31", "", "100"],
+            ["I-2", "C1", "2026-03-31", "2026-03-01", "", "100"],
+            ["I-3", "C1", "31/03/2026", "2026-04-30", "", "100"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
+        .collect();
+        let mapping: Vec<Option<usize>> = (0..6).map(Some).collect();
+        let (valid, report) = validate("invoices", &rows, &mapping);
+        assert_eq!(valid.len(), 1);
+        assert_eq!(
+            (report.errors[0].row, report.errors[0].column.as_str()),
+            (2, "Due on")
+        );
+        assert!(
+            report.errors[1]
+                .message
+                .contains("not a date like 2026-03-31")
+        );
+
+        let line = |status: &str| -> Vec<Vec<String>> {
+            vec![
+                ["SO-1", "C1", "2026-03-01", "A-1", "2", "9.5", status]
+                    .iter()
+                    .map(|c| (*c).to_owned())
+                    .collect(),
+            ]
+        };
+        let mapping: Vec<Option<usize>> = (0..7).map(Some).collect();
+        assert_eq!(
+            validate("sales", &line("Shipped"), &mapping).1.error_count,
+            0
+        );
+        let (_, report) = validate("sales", &line("lost"), &mapping);
+        assert!(
+            report.errors[0]
+                .message
+                .contains("is not one of open, shipped")
+        );
     }
 }

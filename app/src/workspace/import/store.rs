@@ -47,7 +47,7 @@ pub fn read_csv(content: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppEr
     Ok((headers, rows))
 }
 
-/// Checks that need the database: stock rows must name known products.
+/// Checks that need the database: stock and order lines must name known products.
 async fn check_against_data(
     tx: &mut TenantTx,
     kind: &str,
@@ -55,17 +55,24 @@ async fn check_against_data(
     mapping: &[Option<usize>],
     report: &mut Report,
 ) -> Result<(), AppError> {
-    if kind != "inventory"
-        || report.error_count > 0 && report.errors.first().is_some_and(|e| e.row == 0)
-    {
+    let fields = fields(kind).unwrap_or_default();
+    let Some(sku_field) = fields
+        .iter()
+        .position(|f| f.key == "sku")
+        .filter(|_| kind != "products")
+    else {
         return Ok(());
-    }
-    let Some(sku_col) = mapping.first().copied().flatten() else {
+    };
+    let Some(sku_col) = mapping.get(sku_field).copied().flatten() else {
         return Ok(());
     };
     let skus: Vec<String> = records
         .iter()
-        .map(|r| r.get(sku_col).cloned().unwrap_or_default())
+        .map(|r| {
+            r.get(sku_col)
+                .map(|s| s.trim().to_owned())
+                .unwrap_or_default()
+        })
         .collect();
     let known: Vec<String> = sqlx::query_scalar("SELECT sku FROM products WHERE sku = ANY($1)")
         .bind(&skus)
@@ -235,6 +242,13 @@ fn text(v: &Value) -> Option<String> {
     }
 }
 
+fn date(v: &Value) -> Option<time::Date> {
+    match v {
+        Value::Date(d) => Some(*d),
+        _ => None,
+    }
+}
+
 fn number(v: &Value) -> Option<f64> {
     match v {
         Value::Number(n) => Some(*n),
@@ -334,6 +348,121 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
                         .into(),
                 });
             }
+        }
+        "invoices" | "bills" => {
+            let (table, party_col, doc_table, day_col, conflict) = if job.kind == "invoices" {
+                (
+                    "customers",
+                    "customer_id",
+                    "customer_invoices",
+                    "issued_on",
+                    "(number)",
+                )
+            } else {
+                (
+                    "suppliers",
+                    "supplier_id",
+                    "supplier_bills",
+                    "received_on",
+                    "(supplier_id, number)",
+                )
+            };
+            let codes: Vec<String> = rows.iter().filter_map(|r| text(&r[1])).collect();
+            sqlx::query(&format!(
+                "INSERT INTO {table} (code, name) SELECT DISTINCT c, c FROM unnest($1::text[]) c ON CONFLICT (code) DO NOTHING"
+            ))
+            .bind(&codes)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "INSERT INTO {doc_table} (number, {party_col}, {day_col}, due_on, paid_on, amount)
+                 SELECT r.number, p.id, r.issued, r.due, r.paid, r.amount::numeric
+                   FROM UNNEST($1::text[], $2::text[], $3::date[], $4::date[], $5::date[], $6::float8[])
+                        AS r(number, code, issued, due, paid, amount)
+                   JOIN {table} p ON p.code = r.code
+                 ON CONFLICT {conflict} DO UPDATE SET {day_col} = EXCLUDED.{day_col}, due_on = EXCLUDED.due_on,
+                    paid_on = EXCLUDED.paid_on, amount = EXCLUDED.amount"
+            ))
+            .bind(rows.iter().map(|r| text(&r[0]).unwrap_or_default()).collect::<Vec<_>>())
+            .bind(&codes)
+            .bind(rows.iter().map(|r| date(&r[2])).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| date(&r[3])).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| date(&r[4])).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await?;
+        }
+        "sales" | "purchases" => {
+            // Without a status column, sales are taken as shipped and purchases as received.
+            let (parties, orders, party_col, lines, order_col, amount_col, default_status) =
+                if job.kind == "sales" {
+                    (
+                        "customers",
+                        "sales_orders",
+                        "customer_id",
+                        "sales_order_lines",
+                        "sales_order_id",
+                        "unit_price",
+                        "shipped",
+                    )
+                } else {
+                    (
+                        "suppliers",
+                        "purchase_orders",
+                        "supplier_id",
+                        "purchase_order_lines",
+                        "purchase_order_id",
+                        "unit_cost",
+                        "received",
+                    )
+                };
+            let statuses: Vec<String> = rows
+                .iter()
+                .map(|r| {
+                    text(&r[6]).map_or_else(|| default_status.to_owned(), |s| s.to_lowercase())
+                })
+                .collect();
+            let numbers: Vec<String> = rows.iter().filter_map(|r| text(&r[0])).collect();
+            let codes: Vec<String> = rows.iter().filter_map(|r| text(&r[1])).collect();
+            sqlx::query(&format!(
+                "INSERT INTO {parties} (code, name) SELECT DISTINCT c, c FROM unnest($1::text[]) c ON CONFLICT (code) DO NOTHING"
+            ))
+            .bind(&codes)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "INSERT INTO {orders} (number, {party_col}, order_date, status)
+                 SELECT DISTINCT ON (r.number) r.number, p.id, r.day, r.status
+                   FROM UNNEST($1::text[], $2::text[], $3::date[], $4::text[]) AS r(number, code, day, status)
+                   JOIN {parties} p ON p.code = r.code
+                 ORDER BY r.number
+                 ON CONFLICT (number) DO UPDATE SET order_date = EXCLUDED.order_date, status = EXCLUDED.status"
+            ))
+            .bind(&numbers)
+            .bind(&codes)
+            .bind(rows.iter().map(|r| date(&r[2])).collect::<Vec<_>>())
+            .bind(&statuses)
+            .execute(&mut *tx)
+            .await?;
+            // An order in the file replaces its lines: importing a file twice changes nothing.
+            sqlx::query(&format!(
+                "DELETE FROM {lines} WHERE {order_col} IN (SELECT id FROM {orders} WHERE number = ANY($1))"
+            ))
+            .bind(&numbers)
+            .execute(&mut *tx)
+            .await?;
+            sqlx::query(&format!(
+                "INSERT INTO {lines} ({order_col}, product_id, quantity, {amount_col})
+                 SELECT o.id, p.id, r.quantity::numeric, r.amount::numeric
+                   FROM UNNEST($1::text[], $2::text[], $3::float8[], $4::float8[]) AS r(number, sku, quantity, amount)
+                   JOIN {orders} o ON o.number = r.number JOIN products p ON p.sku = r.sku"
+            ))
+            .bind(&numbers)
+            .bind(rows.iter().map(|r| text(&r[3]).unwrap_or_default()).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[4]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0)).collect::<Vec<_>>())
+            .execute(&mut *tx)
+            .await?;
         }
         other => {
             return Err(AppError::internal(format!(
