@@ -106,7 +106,7 @@ impl TenantContext {
     /// A read-only transaction on the tenant's schema. It reads one snapshot, so
     /// figures computed from several queries agree with each other.
     pub async fn read(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
-        TenantTx::begin(pool, &self.tenant.schema, true).await
+        TenantTx::begin(pool, &self.tenant.schema, None).await
     }
 
     /// A read-write transaction; refused to roles that may not edit and while the
@@ -121,7 +121,7 @@ impl TenantContext {
                 ),
             });
         }
-        TenantTx::begin(pool, &self.tenant.schema, false).await
+        TenantTx::begin(pool, &self.tenant.schema, Some(self.tenant.id)).await
     }
 }
 
@@ -129,6 +129,8 @@ impl TenantContext {
 /// connection for queries; dropped without [`TenantTx::commit`] it rolls back.
 pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
+    /// The tenant a read-write transaction writes to (its commit is a change).
+    writes_to: Option<uuid::Uuid>,
 }
 
 impl TenantTx {
@@ -137,20 +139,24 @@ impl TenantTx {
     pub(super) async fn begin(
         pool: &PgPool,
         schema: &SchemaName,
-        read_only: bool,
+        writes_to: Option<uuid::Uuid>,
     ) -> Result<Self, AppError> {
-        let mut tx = if read_only {
+        let mut tx = if writes_to.is_none() {
             pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
                 .await?
         } else {
             pool.begin().await?
         };
         set_local_search_path(&mut tx, schema).await?;
-        Ok(Self { tx })
+        Ok(Self { tx, writes_to })
     }
 
     pub async fn commit(self) -> Result<(), AppError> {
-        Ok(self.tx.commit().await?)
+        self.tx.commit().await?;
+        if let Some(tenant) = self.writes_to {
+            super::changes::changed(tenant);
+        }
+        Ok(())
     }
 }
 

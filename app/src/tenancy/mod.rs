@@ -8,6 +8,8 @@ mod slug;
 pub use slug::{RESERVED_SLUGS, Slug};
 
 #[cfg(feature = "ssr")]
+pub mod changes;
+#[cfg(feature = "ssr")]
 mod context;
 #[cfg(feature = "ssr")]
 mod provision;

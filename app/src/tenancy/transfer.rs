@@ -37,7 +37,7 @@ pub async fn export(pool: &PgPool, slug: &Slug) -> Result<TenantExport, AppError
     let tenant = registry::find_by_slug(pool, slug)
         .await?
         .ok_or_else(|| AppError::not_found(format!("Tenant {slug}")))?;
-    let mut tx = TenantTx::begin(pool, &tenant.schema, true).await?;
+    let mut tx = TenantTx::begin(pool, &tenant.schema, None).await?;
     let mut tables = BTreeMap::new();
     for table in business_tables(&mut tx, &tenant).await? {
         let rows: Value = sqlx::query_scalar(&format!(

@@ -89,6 +89,12 @@ pub async fn get_dashboard(slug: String) -> Result<Dashboard, AppError> {
 
     let (pool, ctx) = member_context(&slug).await?;
     let today = time::OffsetDateTime::now_utc().date();
+    let tenant = ctx.tenant().id;
+    let generation = crate::tenancy::changes::generation(tenant);
+    if let Some(mut cached) = cache::get(tenant, generation, today) {
+        cached.can_load_sample = cached.empty && ctx.role().allows(Permission::ImportExport);
+        return Ok(cached);
+    }
     let mut tx = ctx.read(&pool).await?;
     let ledger = ledger::load(&mut tx, today).await?;
     let currency: String =
@@ -199,7 +205,7 @@ pub async fn get_dashboard(slug: String) -> Result<Dashboard, AppError> {
         && ledger.bills.is_empty()
         && ledger.cogs.is_empty()
         && ledger.inventory_today == 0.0;
-    Ok(Dashboard {
+    let dashboard = Dashboard {
         organization: ctx.tenant().name.clone(),
         currency,
         as_of: today.to_string(),
@@ -209,7 +215,42 @@ pub async fn get_dashboard(slug: String) -> Result<Dashboard, AppError> {
         charts,
         now,
         aging,
-    })
+    };
+    cache::put(tenant, generation, today, dashboard.clone());
+    Ok(dashboard)
+}
+
+/// Computed dashboards, reused while the tenant's data has not changed in this process
+/// and for at most a minute (a change committed by another process shows within it).
+#[cfg(feature = "ssr")]
+mod cache {
+    use std::{
+        collections::HashMap,
+        sync::{LazyLock, Mutex},
+        time::{Duration, Instant},
+    };
+
+    use time::Date;
+    use uuid::Uuid;
+
+    use super::Dashboard;
+
+    const MAX_AGE: Duration = Duration::from_secs(60);
+
+    type Entry = (u64, Date, Instant, Dashboard);
+    static CACHE: LazyLock<Mutex<HashMap<Uuid, Entry>>> = LazyLock::new(Default::default);
+
+    pub fn get(tenant: Uuid, generation: u64, today: Date) -> Option<Dashboard> {
+        let cache = CACHE.lock().ok()?;
+        let (g, day, at, dashboard) = cache.get(&tenant)?;
+        (*g == generation && *day == today && at.elapsed() < MAX_AGE).then(|| dashboard.clone())
+    }
+
+    pub fn put(tenant: Uuid, generation: u64, today: Date, dashboard: Dashboard) {
+        if let Ok(mut cache) = CACHE.lock() {
+            cache.insert(tenant, (generation, today, Instant::now(), dashboard));
+        }
+    }
 }
 
 /// Fills an empty organization with the sample manufacturer (import rights needed).
