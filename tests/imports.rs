@@ -51,6 +51,27 @@ async fn upload(
     }
 }
 
+/// Starts the import and waits (up to 30 s) for the background work to finish.
+async fn commit(app: &TestApp, slug: &str, id: &str) -> Value {
+    let res = app
+        .call("commit_import", &[("slug", slug), ("id", id)])
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}: {:?}",
+        res.status(),
+        res.text().await
+    );
+    for _ in 0..300 {
+        let view = job(app, slug, id).await;
+        if view["status"] != "importing" {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("import {id} still running after 30 s");
+}
+
 async fn job(app: &TestApp, slug: &str, id: &str) -> Value {
     app.call("get_import", &[("slug", slug), ("id", id)])
         .await
@@ -97,16 +118,8 @@ async fn a_good_file_is_mapped_checked_and_imported_once() {
         "nothing before commit"
     );
 
-    let res = app
-        .call("commit_import", &[("slug", "works"), ("id", &id)])
-        .await;
-    assert!(
-        res.status().is_success() || res.status().is_redirection(),
-        "{}",
-        res.status()
-    );
+    assert_eq!(commit(&app, "works", &id).await["status"], "done");
     assert_eq!(count(&app, "works", "products").await, 2);
-    assert_eq!(job(&app, "works", &id).await["status"], "done");
     let res = app
         .call("commit_import", &[("slug", "works"), ("id", &id)])
         .await;
@@ -115,10 +128,7 @@ async fn a_good_file_is_mapped_checked_and_imported_once() {
     // Stock for those products, with a new location created on the way.
     let stock = "sku,location,on_hand,reserved,reorder_point,safety_stock\nVAL-001,MAIN,120,10,40,20\nBRG-001,EAST,5,,,\n";
     let id = upload(&app, "works", "inventory", stock).await.unwrap();
-    let res = app
-        .call("commit_import", &[("slug", "works"), ("id", &id)])
-        .await;
-    assert!(res.status().is_success() || res.status().is_redirection());
+    assert_eq!(commit(&app, "works", &id).await["status"], "done");
     assert_eq!(count(&app, "works", "inventory_levels").await, 2);
     assert_eq!(count(&app, "works", "locations").await, 2);
 }
@@ -212,8 +222,7 @@ async fn an_unmapped_column_can_be_mapped_by_hand() {
     let res = app.call("remap_import", &form).await;
     assert!(res.status().is_success(), "{}", res.status());
     assert_eq!(job(&app, "works", &id).await["status"], "ready");
-    app.call("commit_import", &[("slug", "works"), ("id", &id)])
-        .await;
+    commit(&app, "works", &id).await;
     assert_eq!(count(&app, "works", "products").await, 1);
 }
 
@@ -269,16 +278,11 @@ async fn viewers_cannot_import_and_tenants_importing_together_stay_apart() {
         upload(&app, "other", "products", file("O"))
     );
     let (a, b) = (a.unwrap(), b.unwrap());
-    let (fa, fb) = (
-        [("slug", "works"), ("id", a.as_str())],
-        [("slug", "other"), ("id", b.as_str())],
+    let (ra, rb) = tokio::join!(commit(&app, "works", &a), commit(&app, "other", &b));
+    assert_eq!(
+        (ra["status"].as_str(), rb["status"].as_str()),
+        (Some("done"), Some("done"))
     );
-    let (ra, rb) = tokio::join!(
-        app.call("commit_import", &fa),
-        app.call("commit_import", &fb)
-    );
-    assert!(ra.status().is_redirection() || ra.status().is_success());
-    assert!(rb.status().is_redirection() || rb.status().is_success());
     let skus = |slug: &'static str| {
         let app = &app;
         async move {
@@ -332,14 +336,7 @@ async fn exported_lists_import_into_another_organization_with_the_same_figures()
             .unwrap_or_else(|e| panic!("{kind}: {e}"));
         let view = job(&app, "copy", &id).await;
         assert_eq!(view["status"], "ready", "{kind}: {}", view["report"]);
-        let res = app
-            .call("commit_import", &[("slug", "copy"), ("id", &id)])
-            .await;
-        assert!(
-            res.status().is_redirection() || res.status().is_success(),
-            "{kind}: {}",
-            res.status()
-        );
+        assert_eq!(commit(&app, "copy", &id).await["status"], "done", "{kind}");
     }
     let figures = |slug: &'static str| {
         let app = &app;
@@ -375,4 +372,66 @@ async fn exported_lists_import_into_another_organization_with_the_same_figures()
             "{table}"
         );
     }
+}
+
+#[tokio::test]
+async fn an_import_that_fails_in_the_background_writes_nothing_and_says_why() {
+    let app = owner().await;
+    let id = upload(
+        &app,
+        "works",
+        "products",
+        "sku,name,unit_cost,unit_price\nA-1,Alpha,1,2\nB-1,Beta,1,2\n",
+    )
+    .await
+    .unwrap();
+    commit(&app, "works", &id).await;
+    let stock = upload(
+        &app,
+        "works",
+        "inventory",
+        "sku,location,on_hand\nA-1,MAIN,5\nB-1,MAIN,7\n",
+    )
+    .await
+    .unwrap();
+    // A product disappears between the check and the write.
+    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(&format!("DELETE FROM {schema}.products WHERE sku = 'B-1'"))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let view = commit(&app, "works", &stock).await;
+    assert_eq!(view["status"], "failed");
+    assert!(
+        view["report"]["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("nothing was written")
+    );
+    assert_eq!(
+        count(&app, "works", "inventory_levels").await,
+        0,
+        "not even the good row"
+    );
+
+    // An import cut off mid-way (its process stopped) can be started again.
+    let again = upload(
+        &app,
+        "works",
+        "products",
+        "sku,name,unit_cost,unit_price\nC-1,Gamma,1,2\n",
+    )
+    .await
+    .unwrap();
+    sqlx::query(&format!(
+        "UPDATE {schema}.import_jobs SET status = 'importing', progress_at = now() - interval '10 minutes' WHERE id = '{again}'"
+    ))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(job(&app, "works", &again).await["can_import"], true);
+    assert_eq!(commit(&app, "works", &again).await["status"], "done");
 }

@@ -73,6 +73,15 @@ pub fn ImportJobPage() -> impl IntoView {
             }
         },
     );
+    // While the import runs, look again every second (in the browser only).
+    Effect::new(move |_| {
+        if job
+            .get()
+            .is_some_and(|r| r.is_ok_and(|v| v.status == "importing"))
+        {
+            set_timeout(move || job.refetch(), std::time::Duration::from_secs(1));
+        }
+    });
     view! {
         <Title text="Review import" />
         <p>
@@ -134,8 +143,22 @@ fn Review(
         .map(|r| view! { <tr>{r.iter().map(|c| view! { <td>{c.clone()}</td> }).collect_view()}</tr> })
         .collect_view();
     let report = view.report.clone();
+    let importing = view.status == "importing";
+    let progress = importing.then(|| {
+        let percent = view.processed * 100 / (report.rows.max(1) as i64);
+        view! {
+            <p>
+                <label for="progress">{format!("Importing: {} of {} rows ({percent}%)", view.processed, report.rows)}</label>
+                <progress id="progress" max=report.rows.to_string() value=view.processed.to_string()></progress>
+            </p>
+            <noscript><p><a href="">"Refresh to see the progress"</a></p></noscript>
+        }
+    });
     let summary = if done {
         format!("Imported {} rows.", report.rows)
+    } else if importing {
+        "Importing in the background: every row or none is written, and you may leave this page."
+            .to_owned()
     } else if report.error_count == 0 {
         format!("All {} rows are valid.", report.rows)
     } else {
@@ -160,7 +183,7 @@ fn Review(
             </ActionForm>
         }
     });
-    let columns = (!done).then(|| {
+    let columns = (!done && !importing).then(|| {
         let (slug, id) = (slug.clone(), id.clone());
         view! {
             <section class="card">
@@ -213,6 +236,7 @@ fn Review(
         <section class="card">
             <h1>{format!("Import of {} ({})", view.file_name, view.kind)}</h1>
             <p role="status" class=status_class>{summary}</p>
+            {progress}
             {import_button}
         </section>
         {columns}

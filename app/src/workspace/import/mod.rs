@@ -152,6 +152,8 @@ pub struct ImportView {
     pub preview: Vec<Vec<String>>,
     pub report: Report,
     pub can_import: bool,
+    /// Rows written so far while importing, of `report.rows`.
+    pub processed: i64,
 }
 
 /// Lower-case letters and digits only, for matching headers to fields.
@@ -377,11 +379,12 @@ pub async fn remap_import(slug: String, id: Uuid, mapping: Vec<String>) -> Resul
     store::remap(&pool, &ctx, id, mapping).await
 }
 
-/// Writes every row, or none: the whole import is one transaction.
+/// Starts writing every row, or none (the whole import is one transaction), in the
+/// background; the job's page shows the progress.
 #[server(prefix = "/api/fn", endpoint = "commit_import")]
 pub async fn commit_import(slug: String, id: Uuid) -> Result<(), AppError> {
     let (pool, ctx) = crate::accounts::member_context(&slug).await?;
-    store::commit(&pool, &ctx, id).await?;
+    store::start(&pool, &ctx, id).await?;
     leptos_axum::redirect(&format!("/app/{slug}/import/{id}"));
     Ok(())
 }

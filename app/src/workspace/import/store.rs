@@ -175,6 +175,13 @@ pub async fn view(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<Import
     require(ctx)?;
     let mut tx = ctx.read(pool).await?;
     let job = load(&mut tx, id, false).await?;
+    let (processed, stalled): (i32, bool) = sqlx::query_as(&format!(
+        "SELECT processed_rows, status = 'importing' AND progress_at < now() - {STALLED}
+           FROM import_jobs WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
     tx.commit().await?;
     let fields = fields(&job.kind)
         .unwrap_or_default()
@@ -188,7 +195,8 @@ pub async fn view(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<Import
     };
     Ok(ImportView {
         id,
-        can_import: job.status == "ready",
+        can_import: job.status == "ready" || stalled,
+        processed: i64::from(processed),
         kind: job.kind,
         file_name: job.file_name,
         status: job.status,
@@ -256,33 +264,22 @@ fn number(v: &Value) -> Option<f64> {
     }
 }
 
-/// Writes the whole file in one transaction: every row or none.
-pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usize, AppError> {
-    require(ctx)?;
-    let mut tx = ctx.write(pool).await?;
-    let job = load(&mut tx, id, true).await?;
-    if job.status != "ready" {
-        return Err(AppError::Conflict {
-            message: if job.status == "done" {
-                "This import is already done.".into()
-            } else {
-                "Fix the errors in the report first: nothing has been imported.".into()
-            },
-        });
-    }
-    let (_, records) = read_csv(&job.content)?;
-    let (rows, report) = validate(&job.kind, &records, &job.mapping);
-    if report.error_count > 0 {
-        return Err(AppError::Conflict {
-            message: "The file no longer validates: nothing has been imported.".into(),
-        });
-    }
+/// Rows written per statement; progress is reported after each chunk.
+const CHUNK: usize = 5_000;
+
+/// Refuses a commit that would take the organization past its plan.
+async fn check_limits(
+    tx: &mut TenantTx,
+    ctx: &TenantContext,
+    kind: &str,
+    rows: &[Vec<Value>],
+) -> Result<(), AppError> {
     let tenant = ctx.tenant();
     let limits = tenant.effective_plan().limits();
     let imports: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM import_jobs WHERE status = 'done' AND finished_at >= date_trunc('month', now())",
     )
-    .fetch_one(&mut *tx)
+    .fetch_one(&mut **tx)
     .await?;
     gates::within_limit(
         tenant,
@@ -290,17 +287,157 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
         limits.imports_per_month,
         imports as u64 + 1,
     )?;
-    match job.kind.as_str() {
+    if kind == "products" {
+        let skus: Vec<String> = rows.iter().filter_map(|r| text(&r[0])).collect();
+        let (existing, new): (i64, i64) = sqlx::query_as(
+            "SELECT (SELECT count(*) FROM products),
+                    (SELECT count(*) FROM unnest($1::text[]) s WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.sku = s))",
+        )
+        .bind(&skus)
+        .fetch_one(&mut **tx)
+        .await?;
+        gates::within_limit(tenant, "products", limits.products, (existing + new) as u64)?;
+    }
+    Ok(())
+}
+
+/// The rows of a job that is ready to import, checked again.
+async fn checked_rows(
+    tx: &mut TenantTx,
+    ctx: &TenantContext,
+    job: &Job,
+) -> Result<Vec<Vec<Value>>, AppError> {
+    let (_, records) = read_csv(&job.content)?;
+    let (rows, report) = validate(&job.kind, &records, &job.mapping);
+    if report.error_count > 0 {
+        return Err(AppError::Conflict {
+            message: "The file no longer validates: nothing has been imported.".into(),
+        });
+    }
+    check_limits(tx, ctx, &job.kind, &rows).await?;
+    Ok(rows)
+}
+
+/// An import left "importing" this long without progress was cut off (the process
+/// stopped); it may be started again.
+const STALLED: &str = "interval '2 minutes'";
+
+/// Starts importing job `id` in the background after checking it (status, rows, plan
+/// limits), so those refusals come back at once; progress shows on the job's page.
+pub async fn start(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<(), AppError> {
+    require(ctx)?;
+    let mut tx = ctx.write(pool).await?;
+    let job = load(&mut tx, id, true).await?;
+    let stalled: bool = sqlx::query_scalar(&format!(
+        "SELECT status = 'importing' AND progress_at < now() - {STALLED} FROM import_jobs WHERE id = $1"
+    ))
+    .bind(id)
+    .fetch_one(&mut *tx)
+    .await?;
+    match job.status.as_str() {
+        "ready" => {}
+        "importing" if stalled => {}
+        "importing" => {
+            return Err(AppError::Conflict {
+                message: "This import is already running.".into(),
+            });
+        }
+        "done" => {
+            return Err(AppError::Conflict {
+                message: "This import is already done.".into(),
+            });
+        }
+        _ => {
+            return Err(AppError::Conflict {
+                message: "Fix the errors in the report first: nothing has been imported.".into(),
+            });
+        }
+    }
+    checked_rows(&mut tx, ctx, &job).await?;
+    sqlx::query("UPDATE import_jobs SET status = 'importing', processed_rows = 0, progress_at = now() WHERE id = $1")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
+    tx.commit().await?;
+    let (pool, ctx) = (pool.clone(), ctx.clone());
+    tokio::spawn(async move {
+        if let Err(err) = write_all(&pool, &ctx, id).await {
+            tracing::warn!(import = %id, error = %err, "import failed; nothing was written");
+            let report = Report {
+                rows: 0,
+                error_count: 1,
+                errors: vec![super::RowError {
+                    row: 0,
+                    column: String::new(),
+                    message: format!("The import stopped and nothing was written: {err}"),
+                }],
+            };
+            let _ = sqlx::query(&format!(
+                "UPDATE {}.import_jobs SET status = 'failed', report = $2 WHERE id = $1",
+                ctx.tenant().schema.quoted()
+            ))
+            .bind(id)
+            .bind(serde_json::to_value(&report).unwrap_or_default())
+            .execute(&pool)
+            .await;
+        }
+    });
+    Ok(())
+}
+
+/// Writes the whole file in one transaction, chunk by chunk, reporting progress on the
+/// job row from outside the transaction: every row or none.
+pub async fn write_all(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usize, AppError> {
+    let mut tx = ctx.write(pool).await?;
+    let job = load(&mut tx, id, false).await?;
+    let rows = checked_rows(&mut tx, ctx, &job).await?;
+    if matches!(job.kind.as_str(), "sales" | "purchases") {
+        // An order in the file replaces its lines: importing a file twice changes nothing.
+        let (orders, lines, order_col) = if job.kind == "sales" {
+            ("sales_orders", "sales_order_lines", "sales_order_id")
+        } else {
+            (
+                "purchase_orders",
+                "purchase_order_lines",
+                "purchase_order_id",
+            )
+        };
+        let numbers: Vec<String> = rows.iter().filter_map(|r| text(&r[0])).collect();
+        sqlx::query(&format!(
+            "DELETE FROM {lines} WHERE {order_col} IN (SELECT id FROM {orders} WHERE number = ANY($1))"
+        ))
+        .bind(&numbers)
+        .execute(&mut *tx)
+        .await?;
+    }
+    let progress = format!(
+        "UPDATE {}.import_jobs SET processed_rows = $2, progress_at = now() WHERE id = $1",
+        ctx.tenant().schema.quoted()
+    );
+    let mut done = 0;
+    for chunk in rows.chunks(CHUNK) {
+        write_chunk(&mut tx, &job.kind, chunk).await?;
+        done += chunk.len();
+        sqlx::query(&progress)
+            .bind(id)
+            .bind(done as i32)
+            .execute(pool)
+            .await?;
+    }
+    sqlx::query(
+        "UPDATE import_jobs SET status = 'done', processed_rows = total_rows, finished_at = now(), content = NULL WHERE id = $1",
+    )
+    .bind(id)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok(rows.len())
+}
+
+async fn write_chunk(tx: &mut TenantTx, kind: &str, rows: &[Vec<Value>]) -> Result<(), AppError> {
+    match kind {
         "products" => {
             let skus: Vec<String> = rows.iter().filter_map(|r| text(&r[0])).collect();
-            let (existing, new): (i64, i64) = sqlx::query_as(
-                "SELECT (SELECT count(*) FROM products),
-                        (SELECT count(*) FROM unnest($1::text[]) s WHERE NOT EXISTS (SELECT 1 FROM products p WHERE p.sku = s))",
-            )
-            .bind(&skus)
-            .fetch_one(&mut *tx)
-            .await?;
-            gates::within_limit(tenant, "products", limits.products, (existing + new) as u64)?;
             sqlx::query(
                 "INSERT INTO products (sku, name, category, unit_cost, unit_price, lead_time_days, active)
                  SELECT * FROM UNNEST($1::text[], $2::text[], $3::text[], $4::float8[]::numeric[], $5::float8[]::numeric[], $6::int4[], $7::bool[])
@@ -315,14 +452,14 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             .bind(rows.iter().map(|r| number(&r[4]).unwrap_or(0.0)).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0) as i32).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| !matches!(r[6], Value::Flag(false))).collect::<Vec<_>>())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         "inventory" => {
             let locations: Vec<String> = rows.iter().filter_map(|r| text(&r[1])).collect();
             sqlx::query("INSERT INTO locations (code, name) SELECT DISTINCT l, l FROM unnest($1::text[]) l ON CONFLICT (code) DO NOTHING")
                 .bind(&locations)
-                .execute(&mut *tx)
+                .execute(&mut **tx)
                 .await?;
             let inserted = sqlx::query(
                 "INSERT INTO inventory_levels (product_id, location_id, on_hand, reserved, reorder_point, safety_stock)
@@ -340,7 +477,7 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             .bind(rows.iter().map(|r| number(&r[3]).unwrap_or(0.0)).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| number(&r[4]).unwrap_or(0.0)).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0)).collect::<Vec<_>>())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             if inserted.rows_affected() as usize != rows.len() {
                 return Err(AppError::Conflict {
@@ -350,7 +487,7 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             }
         }
         "invoices" | "bills" => {
-            let (table, party_col, doc_table, day_col, conflict) = if job.kind == "invoices" {
+            let (table, party_col, doc_table, day_col, conflict) = if kind == "invoices" {
                 (
                     "customers",
                     "customer_id",
@@ -372,7 +509,7 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
                 "INSERT INTO {table} (code, name) SELECT DISTINCT c, c FROM unnest($1::text[]) c ON CONFLICT (code) DO NOTHING"
             ))
             .bind(&codes)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             sqlx::query(&format!(
                 "INSERT INTO {doc_table} (number, {party_col}, {day_col}, due_on, paid_on, amount)
@@ -389,13 +526,13 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             .bind(rows.iter().map(|r| date(&r[3])).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| date(&r[4])).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0)).collect::<Vec<_>>())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         "sales" | "purchases" => {
             // Without a status column, sales are taken as shipped and purchases as received.
             let (parties, orders, party_col, lines, order_col, amount_col, default_status) =
-                if job.kind == "sales" {
+                if kind == "sales" {
                     (
                         "customers",
                         "sales_orders",
@@ -428,7 +565,7 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
                 "INSERT INTO {parties} (code, name) SELECT DISTINCT c, c FROM unnest($1::text[]) c ON CONFLICT (code) DO NOTHING"
             ))
             .bind(&codes)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             sqlx::query(&format!(
                 "INSERT INTO {orders} (number, {party_col}, order_date, status)
@@ -442,14 +579,7 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             .bind(&codes)
             .bind(rows.iter().map(|r| date(&r[2])).collect::<Vec<_>>())
             .bind(&statuses)
-            .execute(&mut *tx)
-            .await?;
-            // An order in the file replaces its lines: importing a file twice changes nothing.
-            sqlx::query(&format!(
-                "DELETE FROM {lines} WHERE {order_col} IN (SELECT id FROM {orders} WHERE number = ANY($1))"
-            ))
-            .bind(&numbers)
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
             sqlx::query(&format!(
                 "INSERT INTO {lines} ({order_col}, product_id, quantity, {amount_col})
@@ -461,7 +591,7 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             .bind(rows.iter().map(|r| text(&r[3]).unwrap_or_default()).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| number(&r[4]).unwrap_or(0.0)).collect::<Vec<_>>())
             .bind(rows.iter().map(|r| number(&r[5]).unwrap_or(0.0)).collect::<Vec<_>>())
-            .execute(&mut *tx)
+            .execute(&mut **tx)
             .await?;
         }
         other => {
@@ -470,12 +600,5 @@ pub async fn commit(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usiz
             )));
         }
     }
-    sqlx::query(
-        "UPDATE import_jobs SET status = 'done', processed_rows = total_rows, finished_at = now(), content = NULL WHERE id = $1",
-    )
-    .bind(id)
-    .execute(&mut *tx)
-    .await?;
-    tx.commit().await?;
-    Ok(rows.len())
+    Ok(())
 }
