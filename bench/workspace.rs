@@ -247,6 +247,22 @@ async fn main() -> anyhow::Result<()> {
         "commit: {}",
         res.status()
     );
+    // The import runs in the background: wait for it to finish.
+    loop {
+        let view: serde_json::Value = client
+            .post(format!("{base}/api/fn/get_import"))
+            .header("origin", &base)
+            .form(&[("slug", "big-import"), ("id", id.as_str())])
+            .send()
+            .await?
+            .json()
+            .await?;
+        match view["status"].as_str() {
+            Some("importing") => tokio::time::sleep(Duration::from_millis(50)).await,
+            Some("done") => break,
+            other => anyhow::bail!("import ended {other:?}: {}", view["report"]),
+        }
+    }
     let committed = t.elapsed();
     println!(
         "\n100,000-row import ({size_mib:.1} MiB): upload and check {:.1} s, commit {:.1} s; peak memory of the process {before:.0} MiB before, {:.0} MiB after",
