@@ -1,7 +1,7 @@
 //! The HTML shell, the router and the site-wide layout.
 
 use leptos::prelude::*;
-use leptos_meta::{Link, Meta, MetaTags, Stylesheet, Title, provide_meta_context};
+use leptos_meta::{Link, MetaTags, Stylesheet, Title, provide_meta_context};
 use leptos_router::{
     components::{Route, Router, Routes},
     path,
@@ -10,9 +10,12 @@ use leptos_router::{
 use crate::pages::{
     auth::{LogInPage, SignUpPage},
     billing::BillingPage,
+    contact::ContactPage,
+    faq::FaqPage,
     home::HomePage,
     import::{ImportJobPage, ImportPage},
     invitation::InvitationPage,
+    legal::{PrivacyPage, TermsPage},
     members::MembersPage,
     not_found::NotFound,
     pricing::PricingPage,
@@ -60,7 +63,6 @@ pub fn App() -> impl IntoView {
         <Stylesheet id="leptos" href="/pkg/capliquify.css" />
         <Link rel="icon" href="/favicon.svg" type_="image/svg+xml" />
         <Title formatter=|page: String| format!("{page} · CapLiquify") />
-        <Meta name="description" content="Working-capital intelligence for manufacturers." />
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader />
@@ -68,6 +70,10 @@ pub fn App() -> impl IntoView {
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
                     <Route path=path!("/pricing") view=PricingPage />
+                    <Route path=path!("/faq") view=FaqPage />
+                    <Route path=path!("/contact") view=ContactPage />
+                    <Route path=path!("/terms") view=TermsPage />
+                    <Route path=path!("/privacy") view=PrivacyPage />
                     <Route path=path!("/signup") view=SignUpPage />
                     <Route path=path!("/login") view=LogInPage />
                     <Route path=path!("/check-email") view=CheckEmailPage />
@@ -139,6 +145,13 @@ fn SiteHeader() -> impl IntoView {
 fn SiteFooter() -> impl IntoView {
     view! {
         <footer class="site-footer">
+            <nav aria-label="Site">
+                <a href="/pricing">"Pricing"</a>
+                <a href="/faq">"FAQ"</a>
+                <a href="/contact">"Contact"</a>
+                <a href="/terms">"Terms"</a>
+                <a href="/privacy">"Privacy"</a>
+            </nav>
             <p>"© CapLiquify — working-capital intelligence for manufacturers."</p>
         </footer>
     }

@@ -7,6 +7,7 @@ mod imports;
 mod mailbox;
 mod request_log;
 mod security_headers;
+mod seo;
 mod stripe_webhook;
 
 use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
@@ -61,10 +62,12 @@ pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let outbox = state.outbox.clone();
     let billing = state.billing.clone();
+    let origin = app::pages::site::SiteOrigin(state.public_origin.to_string());
     let context = move || {
         leptos::prelude::provide_context(pool.clone());
         leptos::prelude::provide_context(outbox.clone());
         leptos::prelude::provide_context(billing.clone());
+        leptos::prelude::provide_context(origin.clone());
     };
     let shell = {
         let options = state.leptos.clone();
@@ -82,7 +85,9 @@ pub fn router(state: AppState) -> Router {
                 imports::MAX_UPLOAD_BYTES,
             )),
         )
-        .route("/templates/{file}", get(imports::template));
+        .route("/templates/{file}", get(imports::template))
+        .route("/robots.txt", get(seo::robots))
+        .route("/sitemap.xml", get(seo::sitemap));
     // The dev mailbox exists only while email goes to files, never beside SMTP.
     if state.outbox.mailbox_dir().is_some() {
         router = router

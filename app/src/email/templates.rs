@@ -234,6 +234,23 @@ pub fn subscription_suspended(to: &str, name: &str, organization: &str, link: &s
     .render()
 }
 
+pub fn contact_received(to: &str, name: &str, link: &str) -> Email {
+    Layout {
+        to,
+        subject: "We received your message".into(),
+        greeting: format!("Hello {name},"),
+        paragraphs: vec![
+            "Thank you for writing to CapLiquify. A person will answer within one working \
+             day. Meanwhile, the answers to common questions may already help."
+                .into(),
+        ],
+        button: "Read the answers",
+        link,
+        footnote: "You receive this because this address was entered in our contact form.",
+    }
+    .render()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,6 +288,7 @@ mod tests {
             payment_failed("a@x.test", "Ann", "Acme", link),
             payment_restored("a@x.test", "Ann", "Acme", link),
             subscription_suspended("a@x.test", "Ann", "Acme", link),
+            contact_received("a@x.test", "Ann", link),
         ] {
             assert!(email.text.contains(link), "{}", email.subject);
             assert!(email.html.contains(link), "{}", email.subject);

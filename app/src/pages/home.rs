@@ -1,7 +1,8 @@
 //! The landing page and its cash-cycle estimator.
 
 use leptos::prelude::*;
-use leptos_meta::Title;
+
+use super::site::{PageMeta, json_ld};
 
 use crate::{
     AppError,
@@ -21,7 +22,14 @@ pub async fn estimate_cycle(inputs: CycleInputs) -> Result<CycleEstimate, AppErr
 #[component]
 pub fn HomePage() -> impl IntoView {
     view! {
-        <Title text="Working-capital intelligence for manufacturers" />
+        <PageMeta path="/" />
+        {json_ld(serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "Organization",
+            "name": "CapLiquify",
+            "description": "Working-capital intelligence for manufacturers.",
+            "url": "/",
+        }))}
         <section class="hero">
             <h1>"Free the cash your factory has tied up"</h1>
             <p class="lede">

@@ -2,11 +2,14 @@
 
 pub mod auth;
 pub mod billing;
+pub mod contact;
 pub mod dashboard;
+pub mod faq;
 pub mod forms;
 pub mod home;
 pub mod import;
 pub mod invitation;
+pub mod legal;
 pub mod members;
 pub mod not_found;
 pub mod pricing;
@@ -14,4 +17,5 @@ pub mod products;
 pub mod records;
 pub mod recovery;
 pub mod settings;
+pub mod site;
 pub mod workspace;
