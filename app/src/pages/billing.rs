@@ -123,7 +123,12 @@ fn Billing(view: BillingView) -> impl IntoView {
 
 /// A plan's price, limits and features: the billing page and the pricing page.
 #[component]
-pub fn PlanSummary(plan: Plan) -> impl IntoView {
+pub fn PlanSummary(
+    plan: Plan,
+    /// Off where the page shows the price itself (the pricing page's switch).
+    #[prop(default = true)]
+    show_price: bool,
+) -> impl IntoView {
     let limits = plan.limits();
     let count = |l: crate::billing::Limit, what: &str| match l.0 {
         Some(n) => format!("Up to {n} {what}"),
@@ -138,12 +143,14 @@ pub fn PlanSummary(plan: Plan) -> impl IntoView {
         .collect_view();
     view! {
         <p class="muted">{plan.tagline()}</p>
-        <p class="price">
-            <strong>{plan.price_label(Interval::Month)}</strong>
-            " per month, or "
-            {plan.price_label(Interval::Year)}
-            " per year"
-        </p>
+        {show_price.then(|| view! {
+            <p class="price">
+                <strong>{plan.price_label(Interval::Month)}</strong>
+                " per month, or "
+                {plan.price_label(Interval::Year)}
+                " per year"
+            </p>
+        })}
         <ul class="limits">
             <li>{count(limits.members, "members")}</li>
             <li>{count(limits.products, "products")}</li>

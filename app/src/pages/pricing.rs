@@ -67,7 +67,7 @@ pub fn PricingPage() -> impl IntoView {
                             <section class="card plan" aria-label=plan.name()>
                                 <h2>{plan.name()}</h2>
                                 <p class="price-now"><strong>{price}</strong></p>
-                                <PlanSummary plan />
+                                <PlanSummary plan show_price=false />
                                 <a class="button primary" href="/signup">"Start a 14-day free trial"</a>
                             </section>
                         }
@@ -77,7 +77,9 @@ pub fn PricingPage() -> impl IntoView {
         </div>
         <section class="card">
             <h2>"Compare the plans"</h2>
-            <CompareTable />
+            <div class="scroll">
+                <CompareTable />
+            </div>
         </section>
     }
 }
