@@ -315,3 +315,33 @@ async fn the_company_profile_is_validated_and_sets_the_dashboard_currency() {
         .await;
     assert_eq!(res.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn sales_and_purchase_orders_list_with_their_totals() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    owner_with(&app, "works").await;
+    app.call("load_sample_data", &[("slug", "works")]).await;
+    let s = schema(&app, "works").await;
+    let orders: i64 = sqlx::query_scalar(&format!("SELECT count(*) FROM {s}.sales_orders"))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let sales = records(&app, "works", "sales", &[]).await;
+    assert_eq!(sales["total"].as_i64().unwrap(), orders);
+    assert!(
+        sales["rows"][0][4]
+            .as_str()
+            .unwrap()
+            .parse::<i64>()
+            .unwrap()
+            >= 1,
+        "line count"
+    );
+    let open = records(&app, "works", "sales", &[("status", "open")]).await;
+    assert!(open["total"].as_i64().unwrap() < orders);
+    let purchases = records(&app, "works", "purchases", &[("status", "billed")]).await;
+    assert!(purchases["total"].as_i64().unwrap() > 0);
+    assert!(purchases["sum"].is_string());
+}

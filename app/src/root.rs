@@ -93,6 +93,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/import") view=ImportPage />
                     <Route path=path!("/app/:slug/import/:id") view=ImportJobPage />
                     <Route path=path!("/app/:slug/inventory") view=|| view! { <RecordsPage kind="inventory" /> } />
+                    <Route path=path!("/app/:slug/sales") view=|| view! { <RecordsPage kind="sales" /> } />
+                    <Route path=path!("/app/:slug/purchases") view=|| view! { <RecordsPage kind="purchases" /> } />
                     <Route path=path!("/app/:slug/receivables") view=|| view! { <RecordsPage kind="receivables" /> } />
                     <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />
                 </Routes>

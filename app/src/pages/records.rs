@@ -18,6 +18,8 @@ fn export_kind(kind: &str) -> &'static str {
     match kind {
         "receivables" => "invoices",
         "payables" => "bills",
+        "sales" => "sales",
+        "purchases" => "purchases",
         _ => "inventory",
     }
 }

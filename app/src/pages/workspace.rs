@@ -183,7 +183,9 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
             </details>
             <a href=format!("/app/{}/products", home.slug)>"Products"</a>
             <a href=format!("/app/{}/inventory", home.slug)>"Inventory"</a>
+            <a href=format!("/app/{}/sales", home.slug)>"Sales"</a>
             <a href=format!("/app/{}/receivables", home.slug)>"Receivables"</a>
+            <a href=format!("/app/{}/purchases", home.slug)>"Purchases"</a>
             <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
             <a href=format!("/app/{}/import", home.slug)>"Import"</a>
             <a href=format!("/app/{}/settings", home.slug)>"Company"</a>

@@ -12,8 +12,10 @@ pub const PER_PAGE: i64 = 25;
 /// The screens, by URL segment.
 pub const SCREENS: &[(&str, &str)] = &[
     ("inventory", "Inventory"),
-    ("receivables", "Sales and receivables"),
-    ("payables", "Purchases and payables"),
+    ("sales", "Sales orders"),
+    ("receivables", "Receivables"),
+    ("purchases", "Purchase orders"),
+    ("payables", "Payables"),
 ];
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
@@ -72,6 +74,16 @@ const BILL_COLUMNS: [(&str, bool); 7] = [
 ];
 
 #[cfg(feature = "ssr")]
+const ORDER_COLUMNS: [(&str, bool); 6] = [
+    ("Order", false),
+    ("Party", false),
+    ("Date", false),
+    ("Status", false),
+    ("Lines", true),
+    ("Amount", true),
+];
+
+#[cfg(feature = "ssr")]
 fn screen(kind: &str) -> Option<Screen> {
     Some(match kind {
         "inventory" => Screen {
@@ -94,6 +106,32 @@ fn screen(kind: &str) -> Option<Screen> {
                      to_char(i.on_hand * p.unit_cost, 'FM999G999G990D00')",
             order: "p.sku, l.code",
             sum: Some("sum(i.on_hand * p.unit_cost)"),
+        },
+        "sales" => Screen {
+            columns: &ORDER_COLUMNS,
+            statuses: &[("all", "All"), ("open", "Open"), ("shipped", "Shipped"), ("invoiced", "Invoiced"), ("cancelled", "Cancelled")],
+            from: "FROM sales_orders d JOIN customers c ON c.id = d.customer_id
+                   LEFT JOIN LATERAL (SELECT count(*) AS n, sum(quantity * unit_price) AS total
+                                        FROM sales_order_lines l WHERE l.sales_order_id = d.id) t ON true
+                  WHERE ($1::text IS NULL OR strpos(lower(d.number), $1) > 0 OR strpos(lower(c.name), $1) > 0)
+                    AND ($2 = 'all' OR d.status = $2)",
+            select: "d.number, c.name, d.order_date::text, d.status, t.n::text,
+                     to_char(coalesce(t.total, 0), 'FM999G999G990D00')",
+            order: "d.order_date DESC, d.number",
+            sum: Some("sum(t.total)"),
+        },
+        "purchases" => Screen {
+            columns: &ORDER_COLUMNS,
+            statuses: &[("all", "All"), ("open", "Open"), ("received", "Received"), ("billed", "Billed"), ("cancelled", "Cancelled")],
+            from: "FROM purchase_orders d JOIN suppliers c ON c.id = d.supplier_id
+                   LEFT JOIN LATERAL (SELECT count(*) AS n, sum(quantity * unit_cost) AS total
+                                        FROM purchase_order_lines l WHERE l.purchase_order_id = d.id) t ON true
+                  WHERE ($1::text IS NULL OR strpos(lower(d.number), $1) > 0 OR strpos(lower(c.name), $1) > 0)
+                    AND ($2 = 'all' OR d.status = $2)",
+            select: "d.number, c.name, d.order_date::text, d.status, t.n::text,
+                     to_char(coalesce(t.total, 0), 'FM999G999G990D00')",
+            order: "d.order_date DESC, d.number",
+            sum: Some("sum(t.total)"),
         },
         "receivables" => Screen {
             columns: &INVOICE_COLUMNS,
