@@ -345,3 +345,82 @@ async fn sales_and_purchase_orders_list_with_their_totals() {
     assert!(purchases["total"].as_i64().unwrap() > 0);
     assert!(purchases["sum"].is_string());
 }
+
+#[tokio::test]
+async fn the_onboarding_wizard_keeps_its_step_until_finished() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    let res = app
+        .call(
+            "create_organization",
+            &[
+                ("name", "Works Ltd"),
+                ("slug", "works"),
+                ("industry", "Valves"),
+                ("currency", "usd"),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let home: Value = app
+        .call("get_organization_home", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(home["onboarding_step"], 2, "company done, data next");
+    let profile: Value = app
+        .call("get_company_profile", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (profile["industry"].as_str(), profile["currency"].as_str()),
+        (Some("Valves"), Some("USD"))
+    );
+
+    // Sample data from the wizard returns to it.
+    let res = app
+        .call(
+            "load_sample_data",
+            &[("slug", "works"), ("next", "/app/works/welcome")],
+        )
+        .await;
+    assert_eq!(
+        res.headers().get("location").and_then(|v| v.to_str().ok()),
+        Some("/app/works/welcome")
+    );
+    for step in ["3", "4"] {
+        app.call("set_onboarding_step", &[("slug", "works"), ("step", step)])
+            .await;
+    }
+    let home: Value = app
+        .call("get_organization_home", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(home["onboarding_step"], 4, "resumes where it was left");
+    let res = app
+        .call("set_onboarding_step", &[("slug", "works"), ("step", "9")])
+        .await;
+    assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    app.call("set_onboarding_step", &[("slug", "works")]).await;
+    let home: Value = app
+        .call("get_organization_home", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert!(home["onboarding_step"].is_null(), "finished");
+
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "Bad"), ("slug", "bad-co"), ("currency", "euros")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -18,6 +18,7 @@ use crate::pages::{
     legal::{PrivacyPage, TermsPage},
     members::MembersPage,
     not_found::NotFound,
+    onboarding::WelcomePage,
     pricing::PricingPage,
     products::{ProductFormPage, ProductsPage},
     records::RecordsPage,
@@ -90,6 +91,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/products/new") view=ProductFormPage />
                     <Route path=path!("/app/:slug/products/:id") view=ProductFormPage />
                     <Route path=path!("/app/:slug/settings") view=SettingsPage />
+                    <Route path=path!("/app/:slug/welcome") view=WelcomePage />
                     <Route path=path!("/app/:slug/import") view=ImportPage />
                     <Route path=path!("/app/:slug/import/:id") view=ImportJobPage />
                     <Route path=path!("/app/:slug/inventory") view=|| view! { <RecordsPage kind="inventory" /> } />

@@ -22,6 +22,8 @@ test('the pricing page lists the plans from the catalogue', async ({ page }) => 
   for (const plan of ['Starter', 'Professional', 'Enterprise']) {
     await expect(page.getByRole('region', { name: plan })).toBeVisible();
   }
-  await expect(page.getByRole('region', { name: 'Starter' })).toContainText('$1,490');
+  await expect(page.getByRole('region', { name: 'Starter' })).toContainText('$149 per month');
+  await page.getByRole('link', { name: 'Annual' }).click();
+  await expect(page.getByRole('region', { name: 'Starter' })).toContainText('$1,490 per year');
   await expect(page.getByRole('region', { name: 'Enterprise' })).toContainText('Unlimited members');
 });

@@ -43,11 +43,14 @@ export async function signUpAndVerify(page: Page, name: string, email: string) {
   await expect(page).toHaveURL(/\/app$/);
 }
 
-/** Creates an organization from /app (or /app/new) and waits for its home page. */
+/** Creates an organization from /app (or /app/new), skips the wizard and waits for its home page. */
 export async function createOrganization(page: Page, name: string, slug: string) {
   await page.getByLabel('Company name').fill(name);
   await page.getByLabel(/Address/).fill(slug);
   await page.getByRole('button', { name: 'Create organization' }).click();
+  // The onboarding wizard follows; these tests skip it (onboarding.spec.ts walks it).
+  await expect(page).toHaveURL(new RegExp(`/app/${slug}/welcome$`));
+  await page.getByRole('button', { name: 'Skip setup' }).click();
   await expect(page).toHaveURL(new RegExp(`/app/${slug}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${name}`);
 }

@@ -32,6 +32,8 @@ pub struct OrganizationHome {
     pub trial_days_left: Option<i64>,
     pub read_only: bool,
     pub organizations: Vec<OrganizationSummary>,
+    /// The onboarding step left to finish, if any (2 data, 3 team, 4 plan).
+    pub onboarding_step: Option<i16>,
 }
 
 /// Creates an account. Without an invitation the address must be confirmed: the
@@ -254,7 +256,12 @@ pub async fn my_organizations() -> Result<Vec<OrganizationSummary>, AppError> {
 /// Creates an organization (its own tenant schema) with the signed-in user as owner,
 /// on a 14-day trial. Returns its slug.
 #[server(prefix = "/api/fn", endpoint = "create_organization")]
-pub async fn create_organization(name: String, slug: String) -> Result<String, AppError> {
+pub async fn create_organization(
+    name: String,
+    slug: String,
+    #[server(default)] industry: String,
+    #[server(default)] currency: String,
+) -> Result<String, AppError> {
     use crate::{
         accounts::{session, users},
         server::request,
@@ -263,12 +270,40 @@ pub async fn create_organization(name: String, slug: String) -> Result<String, A
     let session = request::session().await?;
     let pool = request::pool()?;
     let user = session::require_user(&pool, &session).await?;
+    let industry = industry.trim().chars().take(100).collect::<String>();
+    let currency = match currency.trim().to_ascii_uppercase() {
+        c if c.is_empty() => "EUR".to_owned(),
+        c if c.len() == 3 && c.chars().all(|ch| ch.is_ascii_uppercase()) => c,
+        _ => {
+            return Err(AppError::invalid(
+                "currency",
+                "Use a three-letter code such as EUR or USD.",
+            ));
+        }
+    };
     let created = tenancy::provision_owned(&pool, &name, &slug, user).await?;
-    users::remember_organization(&pool, user, created.tenant.id).await?;
+    let tenant = &created.tenant;
+    if created.created {
+        // The wizard's first step filled in the profile; the next one is data.
+        sqlx::query(&format!(
+            "UPDATE {}.company_profile SET legal_name = $1, industry = $2, currency = $3",
+            tenant.schema.quoted()
+        ))
+        .bind(&tenant.name)
+        .bind(&industry)
+        .bind(&currency)
+        .execute(&pool)
+        .await?;
+        sqlx::query("UPDATE public.tenants SET onboarding_step = 2 WHERE id = $1")
+            .bind(tenant.id)
+            .execute(&pool)
+            .await?;
+    }
+    users::remember_organization(&pool, user, tenant.id).await?;
     // Privileges changed: a new session id.
     session.cycle_id().await.map_err(AppError::internal)?;
-    leptos_axum::redirect(&format!("/app/{}", created.tenant.slug));
-    Ok(created.tenant.slug)
+    leptos_axum::redirect(&format!("/app/{}/welcome", tenant.slug));
+    Ok(tenant.slug.clone())
 }
 
 /// The header and home page of organization `slug`, for one of its members.
@@ -306,6 +341,12 @@ pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, App
         trial_days_left,
         read_only: ctx.access() == Access::ReadOnly,
         organizations: memberships::organizations_of(&pool, user_id).await?,
+        onboarding_step: sqlx::query_scalar(
+            "SELECT onboarding_step FROM public.tenants WHERE id = $1",
+        )
+        .bind(tenant.id)
+        .fetch_one(&pool)
+        .await?,
     })
 }
 

@@ -154,9 +154,10 @@ fn MemberLine(
     }
 }
 
-/// Inviting people, and the invitations still open (for owners and admins).
+/// Inviting people, and the invitations still open (for owners and admins); also the
+/// onboarding wizard's team step.
 #[component]
-fn InvitationsPanel(slug: String) -> impl IntoView {
+pub fn InvitationsPanel(slug: String) -> impl IntoView {
     let invite = ServerAction::<InviteMember>::new();
     let resend = ServerAction::<ResendInvitation>::new();
     let revoke = ServerAction::<RevokeInvitation>::new();

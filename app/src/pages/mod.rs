@@ -12,6 +12,7 @@ pub mod invitation;
 pub mod legal;
 pub mod members;
 pub mod not_found;
+pub mod onboarding;
 pub mod pricing;
 pub mod products;
 pub mod records;

@@ -54,6 +54,7 @@ fn NewOrganizationForm(first: bool) -> impl IntoView {
     view! {
         <section class="narrow card">
             <h1>{if first { "Create your organization" } else { "Create another organization" }}</h1>
+            {super::onboarding::progress(1)}
             <p class="muted">
                 "Each organization keeps its own data. You will be its owner, on a 14-day free trial."
             </p>
@@ -78,6 +79,20 @@ fn NewOrganizationForm(first: bool) -> impl IntoView {
                         "3–40 lowercase letters, digits and hyphens."
                     </p>
                     {field_error(result, "slug")}
+                </div>
+                <div class="field">
+                    <label for="org-industry">"Industry"</label>
+                    <input id="org-industry" name="industry" placeholder="e.g. Industrial valves" />
+                </div>
+                <div class="field">
+                    <label for="org-currency">"Currency"</label>
+                    <select id="org-currency" name="currency">
+                        <option value="EUR" selected>"EUR — euro"</option>
+                        <option value="USD">"USD — US dollar"</option>
+                        <option value="GBP">"GBP — pound sterling"</option>
+                        <option value="CHF">"CHF — Swiss franc"</option>
+                    </select>
+                    {field_error(result, "currency")}
                 </div>
                 {form_error(result)}
                 <button class="button primary" type="submit">
@@ -200,6 +215,12 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
         </div>
         {trial}
         {read_only}
+        {home.onboarding_step.map(|step| view! {
+            <p class="banner">
+                {format!("Finish setting up: step {step} of 4. ")}
+                <a href=format!("/app/{}/welcome", home.slug)>"Continue setup"</a>
+            </p>
+        })}
         <section class="card">
             <h1>{format!("Welcome to {}", home.name)}</h1>
             <p class="muted">

@@ -255,7 +255,12 @@ mod cache {
 
 /// Fills an empty organization with the sample manufacturer (import rights needed).
 #[server(prefix = "/api/fn", endpoint = "load_sample_data")]
-pub async fn load_sample_data(slug: String) -> Result<(), AppError> {
+pub async fn load_sample_data(
+    slug: String,
+    /// Where to go next (a path on this site); the dashboard by default.
+    #[server(default)]
+    next: Option<String>,
+) -> Result<(), AppError> {
     use crate::{
         accounts::{Permission, member_context},
         server::{audit, request},
@@ -279,6 +284,9 @@ pub async fn load_sample_data(slug: String) -> Result<(), AppError> {
         request::client_ip().await,
     )
     .await?;
-    leptos_axum::redirect(&format!("/app/{slug}"));
+    let next = next
+        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
+        .unwrap_or_else(|| format!("/app/{slug}"));
+    leptos_axum::redirect(&next);
     Ok(())
 }

@@ -3,6 +3,7 @@
 
 mod dashboard;
 pub mod import;
+pub mod onboarding;
 pub mod products;
 pub mod profile;
 pub mod records;
