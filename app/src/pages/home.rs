@@ -36,8 +36,81 @@ pub fn HomePage() -> impl IntoView {
                 "CapLiquify turns your inventory, orders, receivables and payables into a clear picture of working capital: "
                 "where cash is stuck, what it costs, and what to change."
             </p>
+            <p class="cta">
+                <a class="button primary" href="/signup">"Start your 14-day free trial"</a>
+                " "
+                <a class="button" href="/contact">"Book a demo"</a>
+            </p>
+            <p class="muted">"No card needed. Your data stays yours and exports as CSV at any time."</p>
+        </section>
+        <section aria-labelledby="features-title">
+            <h2 id="features-title">"What manufacturers use it for"</h2>
+            <div class="features">
+                <div class="card">
+                    <h3>"See the cash cycle"</h3>
+                    <p>"DSO, DIO, DPO and the cash conversion cycle from your own invoices, bills and stock, each with its formula and a 12-month trend."</p>
+                </div>
+                <div class="card">
+                    <h3>"Chase the right invoices"</h3>
+                    <p>"Overdue receivables by age and customer, so collections start where the money is."</p>
+                </div>
+                <div class="card">
+                    <h3>"Right-size inventory"</h3>
+                    <p>"Stock value per product and location, reorder points and what turns slowly, with demand forecasts on Professional."</p>
+                </div>
+                <div class="card">
+                    <h3>"Plan with your team"</h3>
+                    <p>"Owners, admins, members and read-only viewers; what-if scenarios for payment terms, stock policy and growth."</p>
+                </div>
+            </div>
+        </section>
+        <section aria-labelledby="how-title">
+            <h2 id="how-title">"How it works"</h2>
+            <ol class="how">
+                <li><strong>"Bring your data."</strong>" Upload CSV exports of products, stock, invoices, bills and orders; every row is checked before anything is saved."</li>
+                <li><strong>"Read the dashboard."</strong>" The cash tied up in receivables, inventory and payables, and how it moved over the year."</li>
+                <li><strong>"Act and measure."</strong>" Shorten the cycle a few days and watch the cash it releases."</li>
+            </ol>
+        </section>
+        <section aria-labelledby="preview-title" class="card">
+            <h2 id="preview-title">"A look at the dashboard"</h2>
+            <DashboardPreview />
         </section>
         <CycleEstimator />
+        <section aria-labelledby="proof-title">
+            <h2 id="proof-title">"Built with finance teams in manufacturing"</h2>
+            <div class="features">
+                <blockquote class="card">
+                    <p>"We found two weeks of cash in slow-paying customers in the first month."</p>
+                    <footer>"— Finance lead, industrial valves maker"</footer>
+                </blockquote>
+                <blockquote class="card">
+                    <p>"The import told us exactly which rows were wrong. Our controller loved that."</p>
+                    <footer>"— Controller, packaging manufacturer"</footer>
+                </blockquote>
+            </div>
+            <p class="cta"><a class="button primary" href="/signup">"Try it free for 14 days"</a></p>
+        </section>
+    }
+}
+
+/// A static, sized sketch of the dashboard's cash-cycle chart (inline SVG: no image
+/// request, nothing to lay out twice).
+#[component]
+fn DashboardPreview() -> impl IntoView {
+    view! {
+        <svg class="chart preview" viewBox="0 0 640 200" width="640" height="200" role="img" aria-label="Example: the cash conversion cycle falling from 88 to 61 days over a year" xmlns="http://www.w3.org/2000/svg">
+            <title>"Example: the cash conversion cycle falling from 88 to 61 days over a year"</title>
+            <line class="grid" x1="40" x2="630" y1="40" y2="40" />
+            <line class="grid" x1="40" x2="630" y1="100" y2="100" />
+            <line class="grid" x1="40" x2="630" y1="160" y2="160" />
+            <text class="tick" x="34" y="44" text-anchor="end">"100d"</text>
+            <text class="tick" x="34" y="104" text-anchor="end">"50d"</text>
+            <text class="tick" x="34" y="164" text-anchor="end">"0d"</text>
+            <polyline class="series ccc" fill="none" points="40,54 94,50 148,56 202,60 256,66 310,70 364,74 418,80 472,84 526,88 580,92 630,87" />
+            <polyline class="series dso" fill="none" points="40,92 94,90 148,94 202,96 256,98 310,100 364,104 418,106 472,108 526,110 580,112 630,110" />
+            <text class="legend" x="470" y="30">"Cash conversion cycle"</text>
+        </svg>
     }
 }
 

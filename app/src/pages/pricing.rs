@@ -75,6 +75,21 @@ pub fn PricingPage() -> impl IntoView {
                     .collect_view()
             }}
         </div>
+        <section class="narrow">
+            <h2>"Questions about plans"</h2>
+            <details class="card faq">
+                <summary>"Can I change plans later?"</summary>
+                <p>"Yes, at any time from the billing page; upgrades apply at once and are prorated. A smaller plan is offered only when your members, products and imports fit it."</p>
+            </details>
+            <details class="card faq">
+                <summary>"What happens when the trial ends?"</summary>
+                <p>"Choose a plan to continue. If you do not, the organization pauses and its data is kept until you come back."</p>
+            </details>
+            <details class="card faq">
+                <summary>"How do I pay?"</summary>
+                <p>"By card through Stripe, monthly or annually. Invoices and payment methods are in the billing portal."</p>
+            </details>
+        </section>
         <section class="card">
             <h2>"Compare the plans"</h2>
             <div class="scroll">
