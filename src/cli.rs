@@ -39,9 +39,19 @@ pub enum Command {
     /// Manage tenants (customer organizations).
     #[command(subcommand)]
     Tenant(TenantCommand),
+    /// The audit log.
+    #[command(subcommand)]
+    Audit(AuditCommand),
     /// Run only the background worker (email delivery), to scale it apart from the
     /// web servers; `serve` runs one too.
     Worker,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's hash chain; exit with status 1 if a record was edited
+    /// or removed.
+    Verify,
 }
 
 #[derive(Debug, Subcommand)]
@@ -84,5 +94,30 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Migrate { check, jobs } => serve::migrate(settings, check, jobs.into()).await,
         Command::Tenant(command) => tenants::run(settings, command).await,
         Command::Worker => worker::run(settings).await.map(|()| ExitCode::SUCCESS),
+        Command::Audit(AuditCommand::Verify) => verify_audit(settings).await,
     }
+}
+
+async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {
+    use app::server::audit_chain::{self, Broken};
+    let database = serve::Database::open(&settings).await?;
+    let result = audit_chain::verify(&database.pool).await;
+    database.close().await;
+    let verified = result?;
+    Ok(match verified.broken {
+        None => {
+            println!("audit log intact: {} records", verified.records);
+            ExitCode::SUCCESS
+        }
+        Some(Broken::Altered { chain_seq, id }) => {
+            println!("audit log BROKEN: record {id} (position {chain_seq}) was edited");
+            ExitCode::FAILURE
+        }
+        Some(Broken::Gap { chain_seq, id }) => {
+            println!(
+                "audit log BROKEN: the record before {id} (position {chain_seq}) was removed or changed"
+            );
+            ExitCode::FAILURE
+        }
+    })
 }

@@ -1,6 +1,7 @@
 //! Server-only code: never compiled into the browser bundle.
 
 pub mod audit;
+pub mod audit_chain;
 pub mod db;
 pub mod request;
 pub mod request_id;

@@ -1,0 +1,92 @@
+//! The audit log's hash chain: intact after real activity and concurrent writers,
+//! broken by an edited or a deleted record.
+
+mod common;
+
+use app::server::{
+    audit::{self, Actor},
+    audit_chain::{Broken, verify},
+};
+use common::{migrated_pool, spawn_app};
+
+#[tokio::test]
+async fn activity_and_concurrent_writers_keep_the_chain_intact() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    app.call(
+        "create_organization",
+        &[("name", "Works Ltd"), ("slug", "works")],
+    )
+    .await;
+    let writers: Vec<_> = (0..20)
+        .map(|i| {
+            let pool = app.pool.clone();
+            tokio::spawn(async move {
+                audit::record(
+                    &pool,
+                    Actor::Anonymous,
+                    None,
+                    "bench.write",
+                    &format!("w{i}"),
+                    None,
+                )
+                .await
+            })
+        })
+        .collect();
+    for w in writers {
+        w.await.unwrap().unwrap();
+    }
+    let verified = verify(&app.pool).await.unwrap();
+    assert_eq!(verified.broken, None);
+    let records: i64 = sqlx::query_scalar("SELECT count(*) FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(verified.records, records);
+    assert!(records >= 23);
+    let max_seq: i64 = sqlx::query_scalar("SELECT max(chain_seq) FROM audit_log")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(max_seq, records, "one position per record, no gaps");
+}
+
+async fn three_records() -> sqlx::PgPool {
+    let pool = migrated_pool().await;
+    for target in ["first", "second", "third"] {
+        audit::record(&pool, Actor::Cli, None, "test.action", target, None)
+            .await
+            .unwrap();
+    }
+    pool
+}
+
+#[tokio::test]
+async fn an_edited_record_is_detected() {
+    let pool = three_records().await;
+    sqlx::query("UPDATE audit_log SET target = 'forged' WHERE target = 'second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let verified = verify(&pool).await.unwrap();
+    assert!(
+        matches!(verified.broken, Some(Broken::Altered { chain_seq: 2, .. })),
+        "{verified:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_deleted_record_is_detected() {
+    let pool = three_records().await;
+    sqlx::query("DELETE FROM audit_log WHERE target = 'second'")
+        .execute(&pool)
+        .await
+        .unwrap();
+    let verified = verify(&pool).await.unwrap();
+    assert!(
+        matches!(verified.broken, Some(Broken::Gap { chain_seq: 3, .. })),
+        "{verified:?}"
+    );
+}
