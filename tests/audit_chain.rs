@@ -90,3 +90,42 @@ async fn a_deleted_record_is_detected() {
         "{verified:?}"
     );
 }
+
+#[tokio::test]
+async fn records_written_before_the_chain_join_it() {
+    let pool = sqlx::postgres::PgPoolOptions::new()
+        .max_connections(2)
+        .connect_with(common::fresh_database().await)
+        .await
+        .unwrap();
+    // The platform as it was before the chain: migrations up to 0006.
+    let before = tempfile::tempdir().unwrap();
+    for entry in std::fs::read_dir("migrations/platform").unwrap() {
+        let entry = entry.unwrap();
+        let name = entry.file_name().into_string().unwrap();
+        if name.as_str() < "0007" {
+            std::fs::copy(entry.path(), before.path().join(&name)).unwrap();
+        }
+    }
+    sqlx::migrate::Migrator::new(before.path())
+        .await
+        .unwrap()
+        .run(&pool)
+        .await
+        .unwrap();
+    for target in ["a", "b", "c"] {
+        sqlx::query(
+            "INSERT INTO audit_log (actor_kind, action, target) VALUES ('cli', 'old.action', $1)",
+        )
+        .bind(target)
+        .execute(&pool)
+        .await
+        .unwrap();
+    }
+    app::server::db::migrate_platform(&pool).await.unwrap();
+    audit::record(&pool, Actor::Cli, None, "new.action", "d", None)
+        .await
+        .unwrap();
+    let verified = verify(&pool).await.unwrap();
+    assert_eq!((verified.records, verified.broken), (4, None));
+}
