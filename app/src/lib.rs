@@ -9,6 +9,7 @@ pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod email;
 pub mod error;
+pub mod format;
 pub mod metrics;
 pub mod pages;
 pub mod root;

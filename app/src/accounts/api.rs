@@ -131,13 +131,6 @@ pub async fn sign_up(
     Ok(())
 }
 
-/// Where to go after signing in: a path on this site, or the organization used last.
-#[cfg(feature = "ssr")]
-fn local_path(next: Option<String>) -> String {
-    next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-        .unwrap_or_else(|| "/app".to_owned())
-}
-
 /// Signs in. Wrong address and wrong password get the same answer; an account whose
 /// address is not confirmed yet gets a new confirmation link instead of a session.
 #[server(prefix = "/api/fn", endpoint = "log_in")]
@@ -197,7 +190,7 @@ pub async fn log_in(
             )
             .await?;
             session::sign_in(&pool, &request::session().await?, account.id).await?;
-            leptos_axum::redirect(&local_path(next));
+            leptos_axum::redirect(&request::local_path(next).unwrap_or_else(|| "/app".to_owned()));
             Ok(())
         }
         _ => {

@@ -120,15 +120,10 @@ impl Plan {
 
     /// The price as shown, e.g. "$1,490".
     pub fn price_label(self, interval: Interval) -> String {
-        let digits = self.price_usd(interval).to_string();
-        let mut out = String::from("$");
-        for (i, c) in digits.chars().enumerate() {
-            if i > 0 && (digits.len() - i).is_multiple_of(3) {
-                out.push(',');
-            }
-            out.push(c);
-        }
-        out
+        format!(
+            "${}",
+            crate::format::thousands(u64::from(self.price_usd(interval)))
+        )
     }
 
     pub fn tagline(self) -> &'static str {

@@ -54,14 +54,8 @@ fn money(currency: &str, v: f64) -> String {
         _ => "",
     };
     // Whole units with thousands separators: finance reads exact figures.
-    let digits = format!("{:.0}", v.abs());
-    let mut amount = String::from(if v < 0.0 { "-" } else { "" });
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            amount.push(',');
-        }
-        amount.push(c);
-    }
+    let sign = if v.round() < 0.0 { "-" } else { "" };
+    let amount = format!("{sign}{}", crate::format::thousands(v.abs().round() as u64));
     if symbol.is_empty() {
         format!("{amount} {currency}")
     } else {
@@ -284,9 +278,7 @@ pub async fn load_sample_data(
         request::client_ip().await,
     )
     .await?;
-    let next = next
-        .filter(|p| p.starts_with('/') && !p.starts_with("//"))
-        .unwrap_or_else(|| format!("/app/{slug}"));
+    let next = crate::server::request::local_path(next).unwrap_or_else(|| format!("/app/{slug}"));
     leptos_axum::redirect(&next);
     Ok(())
 }

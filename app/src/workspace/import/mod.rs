@@ -453,11 +453,6 @@ mod tests {
         assert_eq!(report.errors[0].column, "Location code");
         assert_eq!(report.errors[0].row, 0);
     }
-}
-
-#[cfg(test)]
-mod document_tests {
-    use super::*;
 
     #[test]
     fn invoice_dates_are_checked_and_statuses_limited() {
