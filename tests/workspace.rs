@@ -407,6 +407,19 @@ async fn the_onboarding_wizard_keeps_its_step_until_finished() {
         .call("set_onboarding_step", &[("slug", "works"), ("step", "9")])
         .await;
     assert_eq!(res.status(), StatusCode::BAD_REQUEST);
+    let viewer = app.other_browser();
+    viewer
+        .sign_up_verified("Vic Viewer", "vic@example.com")
+        .await;
+    common::member_role(&app.pool, "works", "vic@example.com", "viewer").await;
+    let res = viewer
+        .call("set_onboarding_step", &[("slug", "works")])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::FORBIDDEN,
+        "viewers do not steer setup"
+    );
     app.call("set_onboarding_step", &[("slug", "works")]).await;
     let home: Value = app
         .call("get_organization_home", &[("slug", "works")])
