@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `migrate` and `tenant`.
+//! The command line: `serve` (the default), `migrate`, `tenant`, `audit`, `admin`
+//! and `worker`.
 
 use std::{path::PathBuf, process::ExitCode};
 
@@ -42,6 +43,9 @@ pub enum Command {
     /// The audit log.
     #[command(subcommand)]
     Audit(AuditCommand),
+    /// Platform operators, who use the console at /admin.
+    #[command(subcommand)]
+    Admin(AdminCommand),
     /// Run only the background worker (email delivery), to scale it apart from the
     /// web servers; `serve` runs one too.
     Worker,
@@ -52,6 +56,19 @@ pub enum AuditCommand {
     /// Check the audit log's hash chain; exit with status 1 if a record was edited
     /// or removed.
     Verify,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum AdminCommand {
+    /// Create an operator. The password (10 to 128 characters) is read from standard
+    /// input: typed without echo at a terminal, or piped. Two-factor enrolment follows
+    /// at their first sign-in at /operators/sign-in.
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long)]
+        name: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -95,7 +112,54 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Tenant(command) => tenants::run(settings, command).await,
         Command::Worker => worker::run(settings).await.map(|()| ExitCode::SUCCESS),
         Command::Audit(AuditCommand::Verify) => verify_audit(settings).await,
+        Command::Admin(AdminCommand::Create { email, name }) => {
+            create_operator(settings, &email, &name).await
+        }
     }
+}
+
+async fn create_operator(settings: Settings, email: &str, name: &str) -> anyhow::Result<ExitCode> {
+    let password = read_password()?;
+    let database = serve::Database::open(&settings).await?;
+    let result = app::admin::operators::create(&database.pool, email, name, password).await;
+    database.close().await;
+    match result {
+        Ok(_) => {
+            println!(
+                "operator {email} created: sign in at {}/operators/sign-in to enrol two-factor authentication",
+                settings.public_origin()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err @ (app::AppError::Validation { .. } | app::AppError::Conflict { .. })) => {
+            eprintln!("error: {err}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(err) => Err(err.into()),
+    }
+}
+
+/// The first line of standard input, without echo when it is a terminal.
+fn read_password() -> anyhow::Result<String> {
+    use std::io::{BufRead, IsTerminal};
+
+    use nix::sys::termios::{self, LocalFlags, SetArg};
+    let stdin = std::io::stdin();
+    let mut line = String::new();
+    if stdin.is_terminal() {
+        eprint!("Password for the new operator: ");
+        let saved = termios::tcgetattr(&stdin)?;
+        let mut quiet = saved.clone();
+        quiet.local_flags.remove(LocalFlags::ECHO);
+        termios::tcsetattr(&stdin, SetArg::TCSANOW, &quiet)?;
+        let read = stdin.lock().read_line(&mut line);
+        termios::tcsetattr(&stdin, SetArg::TCSANOW, &saved)?;
+        eprintln!();
+        read?;
+    } else {
+        stdin.lock().read_line(&mut line)?;
+    }
+    Ok(line.trim_end_matches(['\r', '\n']).to_owned())
 }
 
 async fn verify_audit(settings: Settings) -> anyhow::Result<ExitCode> {

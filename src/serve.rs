@@ -74,6 +74,7 @@ pub fn pool_settings(settings: &Settings) -> db::PoolSettings {
 }
 
 pub async fn serve(settings: Settings, demo: bool) -> anyhow::Result<()> {
+    app::server::process::started();
     let database = Database::open(&settings).await?;
     let result = run_server(&settings, &database.pool, demo).await;
     database.close().await;

@@ -5,6 +5,7 @@
 //! WebAssembly bundle that makes the server-rendered pages interactive.
 
 pub mod accounts;
+pub mod admin;
 pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod email;

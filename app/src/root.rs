@@ -8,6 +8,7 @@ use leptos_router::{
 };
 
 use crate::pages::{
+    admin::{AdminAuditPage, AdminHealthPage, AdminRevenuePage, AdminTenantPage, AdminTenantsPage},
     auth::{LogInPage, SignUpPage},
     billing::BillingPage,
     contact::ContactPage,
@@ -19,6 +20,7 @@ use crate::pages::{
     members::MembersPage,
     not_found::NotFound,
     onboarding::WelcomePage,
+    operators::{OperatorSignInPage, OperatorTwoFactorPage},
     pricing::PricingPage,
     products::{ProductFormPage, ProductsPage},
     records::RecordsPage,
@@ -67,6 +69,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <a class="skip-link" href="#main">"Skip to content"</a>
             <SiteHeader />
+            <SupportBanner />
             <main id="main">
                 <Routes fallback=NotFound>
                     <Route path=path!("") view=HomePage />
@@ -99,6 +102,13 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/purchases") view=|| view! { <RecordsPage kind="purchases" /> } />
                     <Route path=path!("/app/:slug/receivables") view=|| view! { <RecordsPage kind="receivables" /> } />
                     <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />
+                    <Route path=path!("/operators/sign-in") view=OperatorSignInPage />
+                    <Route path=path!("/operators/two-factor") view=OperatorTwoFactorPage />
+                    <Route path=path!("/admin") view=AdminRevenuePage />
+                    <Route path=path!("/admin/tenants") view=AdminTenantsPage />
+                    <Route path=path!("/admin/tenants/:id") view=AdminTenantPage />
+                    <Route path=path!("/admin/health") view=AdminHealthPage />
+                    <Route path=path!("/admin/audit") view=AdminAuditPage />
                 </Routes>
             </main>
             <SiteFooter />
@@ -142,6 +152,38 @@ fn SiteHeader() -> impl IntoView {
                 </Suspense>
             </nav>
         </header>
+    }
+}
+
+/// On tenant pages an operator views for support: who, why, until when, and the way
+/// out. Nothing for anyone else.
+#[component]
+fn SupportBanner() -> impl IntoView {
+    let location = leptos_router::hooks::use_location();
+    let banner = Resource::new(
+        move || location.pathname.get(),
+        |path| async move {
+            if path.starts_with("/app/") {
+                crate::admin::support_banner(path).await.ok().flatten()
+            } else {
+                None
+            }
+        },
+    );
+    let end = ServerAction::<crate::admin::EndSupport>::new();
+    view! {
+        <Suspense fallback=|| ()>
+            {move || banner.get().flatten().map(|(slug, view)| view! {
+                <div class="banner warning support-banner" role="status">
+                    <strong>"Support view (read-only). "</strong>
+                    {format!("{} is viewing this organization for support until {}: {}. Every page viewed is recorded in the audit log.", view.operator, view.ends, view.reason)}
+                    <leptos::form::ActionForm action=end attr:class="inline">
+                        <input type="hidden" name="slug" value=slug />
+                        <button class="button" type="submit">"End support view"</button>
+                    </leptos::form::ActionForm>
+                </div>
+            })}
+        </Suspense>
     }
 }
 

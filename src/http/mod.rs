@@ -1,5 +1,6 @@
 //! The HTTP stack: routes, middleware and the server loop.
 
+mod console;
 mod csrf;
 mod exports;
 mod health;
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
             )),
         )
         .route("/templates/{file}", get(imports::template))
+        .route("/admin/audit.csv", get(console::audit_csv))
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap));
     // The dev mailbox exists only while email goes to files, never beside SMTP.
@@ -94,12 +96,18 @@ pub fn router(state: AppState) -> Router {
             .route("/dev/mailbox", get(mailbox::list))
             .route("/dev/mailbox/{file}", get(mailbox::show));
     }
-    router
+    let routed = router
         .leptos_routes_with_context(&state, routes, context.clone(), shell)
         .fallback(leptos_axum::file_and_error_handler_with_context::<
             AppState,
             _,
         >(context, app::root::shell))
+        .with_state(state.clone());
+    // The console gate may re-route a request, so it runs before routing: the routes
+    // sit behind it as one service.
+    Router::new()
+        .fallback_service(routed)
+        .layer(middleware::from_fn_with_state(state.clone(), console::hide))
         .layer(app::server::sessions::layer(
             state.pool.clone(),
             state.public_origin.starts_with("https://"),

@@ -31,6 +31,7 @@ pub async fn log_and_tag(mut req: Request, next: Next) -> Response {
     let mut response = app::server::request_id::scope(id.clone(), next.run(req)).await;
 
     response.headers_mut().insert(REQUEST_ID, header);
+    app::server::process::count_response(response.status().as_u16());
     tracing::info!(
         request_id = %id,
         method = %method,

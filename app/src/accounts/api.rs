@@ -34,6 +34,8 @@ pub struct OrganizationHome {
     pub organizations: Vec<OrganizationSummary>,
     /// The onboarding step left to finish, if any (2 data, 3 team, 4 plan).
     pub onboarding_step: Option<i16>,
+    /// Set when an operator is looking at the organization for support.
+    pub support: Option<crate::admin::SupportView>,
 }
 
 /// Creates an account. Without an invitation the address must be confirmed: the
@@ -299,25 +301,35 @@ pub async fn create_organization(
     Ok(tenant.slug.clone())
 }
 
-/// The header and home page of organization `slug`, for one of its members.
+/// The header and home page of organization `slug`, for one of its members (or an
+/// operator with support access, who sees it read-only under a banner).
 #[server(prefix = "/api/fn", endpoint = "get_organization_home")]
 pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, AppError> {
     use crate::{
-        accounts::{memberships, session, users},
-        server::request,
-        tenancy::{self, Access, TenantKey, TenantStatus},
+        accounts::{memberships, users},
+        tenancy::{Access, TenantStatus},
     };
-    let pool = request::pool()?;
-    let user_id = session::require_user(&pool, &request::session().await?).await?;
-    let key = TenantKey::Slug(
-        tenancy::Slug::parse(&slug).map_err(|_| AppError::not_found("Organization"))?,
-    );
-    let ctx = tenancy::resolve(&pool, &key, user_id).await?;
+    let (pool, ctx) = member_context(&slug).await?;
     let tenant = ctx.tenant();
-    users::remember_organization(&pool, user_id, tenant.id).await?;
-    let user = users::get(&pool, user_id)
-        .await?
-        .ok_or(AppError::Unauthenticated)?;
+    let (user, organizations) = match ctx.support() {
+        Some(view) => (
+            CurrentUser {
+                id: ctx.user(),
+                name: format!("{} (CapLiquify support)", view.operator),
+                email: String::new(),
+            },
+            Vec::new(),
+        ),
+        None => {
+            users::remember_organization(&pool, ctx.user(), tenant.id).await?;
+            (
+                users::get(&pool, ctx.user())
+                    .await?
+                    .ok_or(AppError::Unauthenticated)?,
+                memberships::organizations_of(&pool, ctx.user()).await?,
+            )
+        }
+    };
     let trial_days_left = (tenant.status == TenantStatus::Trial)
         .then(|| {
             tenant
@@ -332,14 +344,15 @@ pub async fn get_organization_home(slug: String) -> Result<OrganizationHome, App
         role: ctx.role(),
         status: tenant.status,
         trial_days_left,
-        read_only: ctx.access() == Access::ReadOnly,
-        organizations: memberships::organizations_of(&pool, user_id).await?,
+        read_only: ctx.access() == Access::ReadOnly && ctx.support().is_none(),
+        organizations,
         onboarding_step: sqlx::query_scalar(
             "SELECT onboarding_step FROM public.tenants WHERE id = $1",
         )
         .bind(tenant.id)
         .fetch_one(&pool)
         .await?,
+        support: ctx.support().cloned(),
     })
 }
 
@@ -354,22 +367,32 @@ pub struct MemberRow {
     pub you: bool,
 }
 
-/// Resolves organization `slug` for the signed-in user (membership checked now).
+/// Resolves organization `slug` for the signed-in user (membership checked now), or
+/// for an operator's running support access.
 #[cfg(feature = "ssr")]
 pub(crate) async fn member_context(
     slug: &str,
 ) -> Result<(sqlx::PgPool, crate::tenancy::TenantContext), AppError> {
     use crate::{
-        accounts::session,
         server::request,
         tenancy::{self, TenantKey},
     };
     let pool = request::pool()?;
-    let user = session::require_user(&pool, &request::session().await?).await?;
     let key = TenantKey::Slug(
         tenancy::Slug::parse(slug).map_err(|_| AppError::not_found("Organization"))?,
     );
-    let ctx = tenancy::resolve(&pool, &key, user).await?;
+    let path = leptos_axum::extract::<axum::http::Uri>()
+        .await
+        .map(|uri| uri.path().to_owned())
+        .unwrap_or_default();
+    let ctx = tenancy::resolve_request(
+        &pool,
+        &request::session().await?,
+        &key,
+        &path,
+        request::client_ip().await,
+    )
+    .await?;
     Ok((pool, ctx))
 }
 

@@ -209,6 +209,8 @@ async fn store(
                 current_period_end = $7,
                 cancel_at_period_end = $8,
                 status = $9,
+                -- A comp ends once the organization pays for a subscription.
+                comped = comped AND NOT $10,
                 updated_at = now()
           WHERE id = $1",
     )
@@ -221,6 +223,7 @@ async fn store(
     .bind(state.current_period_end)
     .bind(state.cancel_at_period_end)
     .bind(new.as_str())
+    .bind(live)
     .execute(&mut *conn)
     .await?;
     if new != old {

@@ -11,9 +11,15 @@ pub fn upgrade_url(slug: &str) -> String {
 }
 
 /// Refuses unless the tenant's plan includes `feature`.
+/// An operator's override for the tenant wins over the plan.
 pub fn require_feature(tenant: &Tenant, feature: Feature) -> Result<(), AppError> {
     let plan = tenant.effective_plan();
-    if plan.has(feature) {
+    let enabled = tenant
+        .feature_overrides
+        .get(feature.id())
+        .copied()
+        .unwrap_or_else(|| plan.has(feature));
+    if enabled {
         return Ok(());
     }
     let needed = Plan::ALL
@@ -77,6 +83,9 @@ mod tests {
             schema_version: 1,
             created_at: time::OffsetDateTime::now_utc(),
             deleted_at: None,
+            operator_suspended_at: None,
+            comped: false,
+            feature_overrides: Default::default(),
         }
     }
 
@@ -109,6 +118,22 @@ mod tests {
         // A trial has Professional's features.
         let trial = tenant(TenantStatus::Trial, "starter");
         assert!(require_feature(&trial, Feature::AiForecasting).is_ok());
+    }
+
+    #[test]
+    fn an_operator_override_wins_over_the_plan() {
+        let mut starter = tenant(TenantStatus::Active, "starter");
+        starter
+            .feature_overrides
+            .insert(Feature::AiForecasting.id().into(), true);
+        assert!(require_feature(&starter, Feature::AiForecasting).is_ok());
+        assert!(require_feature(&starter, Feature::WhatIf).is_err());
+        let mut enterprise = tenant(TenantStatus::Active, "enterprise");
+        enterprise
+            .feature_overrides
+            .insert(Feature::ApiIntegrations.id().into(), false);
+        assert!(require_feature(&enterprise, Feature::ApiIntegrations).is_err());
+        assert!(require_feature(&enterprise, Feature::WhatIf).is_ok());
     }
 
     #[test]

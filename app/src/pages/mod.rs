@@ -1,5 +1,6 @@
-//! Pages: public, sign-in and the signed-in workspace.
+//! Pages: public, sign-in, the signed-in workspace and the operators' console.
 
+pub mod admin;
 pub mod auth;
 pub mod billing;
 pub mod contact;
@@ -13,6 +14,7 @@ pub mod legal;
 pub mod members;
 pub mod not_found;
 pub mod onboarding;
+pub mod operators;
 pub mod pricing;
 pub mod products;
 pub mod records;

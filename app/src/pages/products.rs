@@ -73,7 +73,7 @@ fn link(slug: &str, query: &ProductQuery, change: impl FnOnce(&mut ProductQuery)
     pairs.retain(|(_, v)| !v.is_empty());
     let encoded: Vec<String> = pairs
         .iter()
-        .map(|(k, v)| format!("{k}={}", urlencode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::format::urlencode(v)))
         .collect();
     format!("/app/{slug}/products?{}", encoded.join("&"))
 }
@@ -87,17 +87,6 @@ fn url_pairs(q: &ProductQuery) -> Vec<(&'static str, String)> {
         ("dir", q.dir.clone().unwrap_or_default()),
         ("page", q.page.map(|p| p.to_string()).unwrap_or_default()),
     ]
-}
-
-fn urlencode(s: &str) -> String {
-    s.bytes()
-        .map(|b| match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                (b as char).to_string()
-            }
-            _ => format!("%{b:02X}"),
-        })
-        .collect()
 }
 
 #[component]

@@ -15,6 +15,8 @@ pub enum Actor {
     Anonymous,
     /// The platform itself or an operator at the command line.
     Cli,
+    /// A platform operator in the console (or viewing a tenant for support).
+    Operator(Uuid),
 }
 
 impl Actor {
@@ -56,14 +58,38 @@ pub async fn record_in(
     target: &str,
     ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
+    record_detailed(
+        conn,
+        actor,
+        tenant_id,
+        action,
+        target,
+        ip,
+        &serde_json::json!({}),
+    )
+    .await
+}
+
+/// Records an action with structured details (an operator's reason, old and new
+/// values) inside the caller's transaction.
+pub async fn record_detailed(
+    conn: &mut PgConnection,
+    actor: Actor,
+    tenant_id: Option<Uuid>,
+    action: &str,
+    target: &str,
+    ip: Option<IpAddr>,
+    details: &serde_json::Value,
+) -> Result<(), AppError> {
     let (kind, id) = match actor {
         Actor::User(id) => ("user", Some(id)),
         Actor::Anonymous => ("user", None),
         Actor::Cli => ("cli", None),
+        Actor::Operator(id) => ("platform_admin", Some(id)),
     };
     sqlx::query(
-        "INSERT INTO public.audit_log (actor_kind, actor_id, tenant_id, action, target, ip)
-         VALUES ($1, $2, $3, $4, $5, $6::inet)",
+        "INSERT INTO public.audit_log (actor_kind, actor_id, tenant_id, action, target, ip, details)
+         VALUES ($1, $2, $3, $4, $5, $6::inet, $7)",
     )
     .bind(kind)
     .bind(id)
@@ -71,6 +97,7 @@ pub async fn record_in(
     .bind(action)
     .bind(target)
     .bind(ip.map(|ip| ip.to_string()))
+    .bind(details)
     .execute(conn)
     .await?;
     Ok(())

@@ -30,9 +30,37 @@ pub struct TenantContext {
     access: Access,
     user: Uuid,
     role: Role,
+    /// Set when an operator views the tenant for support (read-only, as a viewer).
+    support: Option<crate::admin::SupportView>,
 }
 
 impl TenantContext {
+    /// An operator's read-only support view: only a deleted tenant is refused (an
+    /// operator must be able to look at a suspended one), the role is viewer and no
+    /// transaction is ever writable. Made by `admin::support::context` only once a
+    /// running grant is found.
+    pub(crate) fn for_support(
+        tenant: Tenant,
+        operator: Uuid,
+        view: crate::admin::SupportView,
+    ) -> Result<Self, AppError> {
+        if tenant.status == TenantStatus::Deleted {
+            return Err(AppError::not_found("Organization"));
+        }
+        Ok(Self {
+            tenant,
+            access: Access::ReadOnly,
+            user: operator,
+            role: Role::Viewer,
+            support: Some(view),
+        })
+    }
+
+    /// The support view this context serves, if it is one.
+    pub fn support(&self) -> Option<&crate::admin::SupportView> {
+        self.support.as_ref()
+    }
+
     /// Applies the status gates to a tenant from the registry.
     pub(super) fn admit(
         tenant: Tenant,
@@ -40,6 +68,17 @@ impl TenantContext {
         role: Role,
         now: OffsetDateTime,
     ) -> Result<Self, AppError> {
+        if tenant.status == TenantStatus::Deleted {
+            return Err(AppError::not_found("Organization"));
+        }
+        if tenant.operator_suspended_at.is_some() {
+            return Err(AppError::Locked {
+                message: format!(
+                    "{} is suspended by CapLiquify. Its data is kept; contact support to restore access.",
+                    tenant.name
+                ),
+            });
+        }
         let access = match tenant.status {
             TenantStatus::Deleted => return Err(AppError::not_found("Organization")),
             TenantStatus::Suspended => {
@@ -74,6 +113,7 @@ impl TenantContext {
             access,
             user,
             role,
+            support: None,
         })
     }
 
@@ -113,6 +153,11 @@ impl TenantContext {
     /// tenant is read-only.
     pub async fn write(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
         self.require(Permission::EditData)?;
+        if self.support.is_some() {
+            return Err(AppError::ReadOnly {
+                message: "Support access is read-only.".into(),
+            });
+        }
         if self.access == Access::ReadOnly {
             return Err(AppError::ReadOnly {
                 message: format!(

@@ -27,11 +27,13 @@ pub mod transfer;
 pub mod verify;
 
 #[cfg(feature = "ssr")]
+pub(crate) use registry::find_by_key;
+#[cfg(feature = "ssr")]
 pub use {
     context::{Access, TenantContext, TenantTx},
     provision::{Provisioned, provision, provision_owned, provision_with},
-    registry::{Tenant, delete, list, purge_deleted},
-    resolve::{TenancyConfig, TenantKey, resolve, resolve_member, tenant_key},
+    registry::{Tenant, delete, find, list, purge_deleted},
+    resolve::{TenancyConfig, TenantKey, resolve, resolve_member, resolve_request, tenant_key},
     schema_name::SchemaName,
 };
 

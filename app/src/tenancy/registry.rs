@@ -19,10 +19,16 @@ pub struct Tenant {
     pub schema_version: i64,
     pub created_at: OffsetDateTime,
     pub deleted_at: Option<OffsetDateTime>,
+    /// Suspended by an operator (apart from billing standing, which Stripe drives).
+    pub operator_suspended_at: Option<OffsetDateTime>,
+    /// On a plan given free of charge by an operator.
+    pub comped: bool,
+    /// Features an operator switched on or off whatever the plan, by feature id.
+    pub feature_overrides: std::collections::BTreeMap<String, bool>,
 }
 
 pub(crate) const COLUMNS: &str = "id, slug, name, schema_name, status, plan, trial_ends_at, \
-     schema_version, created_at, deleted_at";
+     schema_version, created_at, deleted_at, operator_suspended_at, comped, feature_overrides";
 
 impl Tenant {
     /// The plan whose features and limits apply: a trial gets [`Plan::TRIAL`].
@@ -50,6 +56,11 @@ impl Tenant {
             schema_version: row.try_get("schema_version")?,
             created_at: row.try_get("created_at")?,
             deleted_at: row.try_get("deleted_at")?,
+            operator_suspended_at: row.try_get("operator_suspended_at")?,
+            comped: row.try_get("comped")?,
+            feature_overrides: row
+                .try_get::<sqlx::types::Json<_>, _>("feature_overrides")?
+                .0,
         })
     }
 }
@@ -97,6 +108,27 @@ pub(crate) async fn find_with_role(
         Tenant::from_row(&row)?,
         role.as_deref().and_then(Role::parse),
     )))
+}
+
+/// The tenant `key` names, whatever its state.
+pub(crate) async fn find_by_key(
+    pool: &PgPool,
+    key: &TenantKey,
+) -> Result<Option<Tenant>, AppError> {
+    match key {
+        TenantKey::Slug(slug) => find_by_slug(pool, slug).await,
+        TenantKey::Id(id) => find(pool, *id).await,
+    }
+}
+
+/// The tenant with this id, whatever its state.
+pub async fn find(pool: &PgPool, id: Uuid) -> Result<Option<Tenant>, AppError> {
+    sqlx::query(&format!("SELECT {COLUMNS} FROM tenants WHERE id = $1"))
+        .bind(id)
+        .fetch_optional(pool)
+        .await?
+        .map(|row| Tenant::from_row(&row))
+        .transpose()
 }
 
 /// Every tenant, deleted ones included, oldest first.

@@ -110,6 +110,32 @@ pub async fn resolve_member(
     Ok((tenant, role))
 }
 
+/// The context of a request for the tenant `key` names: the signed-in user's
+/// membership, or else the running support grant of the operator signed in on the
+/// same session (read-only; the request, `path`, is audited under their name).
+pub async fn resolve_request(
+    pool: &PgPool,
+    session: &Session,
+    key: &TenantKey,
+    path: &str,
+    ip: Option<std::net::IpAddr>,
+) -> Result<TenantContext, AppError> {
+    let user = crate::accounts::session::user_id(pool, session).await?;
+    if let Some(user) = user {
+        match resolve(pool, key, user).await {
+            Err(AppError::NotFound { .. }) => {}
+            other => return other,
+        }
+    }
+    if let Some(ctx) = crate::admin::support::context(pool, session, key, path, ip).await? {
+        return Ok(ctx);
+    }
+    Err(match user {
+        Some(_) => AppError::not_found("Organization"),
+        None => AppError::Unauthenticated,
+    })
+}
+
 /// Tenancy settings the request extractor needs.
 #[derive(Debug, Clone, Default)]
 pub struct TenancyConfig {
@@ -131,7 +157,6 @@ where
             .await
             .map_err(|_| AppError::internal("no session layer"))?;
         let pool = PgPool::from_ref(state);
-        let user = crate::accounts::session::require_user(&pool, &session).await?;
         let config = TenancyConfig::from_ref(state);
         let key = tenant_key(parts.uri.path(), &parts.headers, config.base_domain.as_deref())?
             .ok_or_else(|| {
@@ -139,7 +164,11 @@ where
                     "No organization given: use /app/{slug}/..., or the X-Tenant-Slug or X-Organization-ID header.",
                 )
             })?;
-        resolve(&pool, &key, user).await
+        let ip = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        resolve_request(&pool, &session, &key, parts.uri.path(), ip).await
     }
 }
 

@@ -1,0 +1,95 @@
+//! The operators table: platform administrators, created by `capliquify admin create`.
+
+use sqlx::PgPool;
+use uuid::Uuid;
+
+use crate::{
+    AppError,
+    accounts::{password, users},
+};
+
+/// An operator as the console knows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Operator {
+    pub id: Uuid,
+    pub email: String,
+    pub name: String,
+    /// Whether a TOTP authenticator is enrolled.
+    pub enrolled: bool,
+}
+
+/// Creates an operator; refuses an address that already has one. Enrolment of the
+/// second factor happens at their first sign-in.
+pub async fn create(
+    pool: &PgPool,
+    email: &str,
+    name: &str,
+    password: String,
+) -> Result<Uuid, AppError> {
+    let email = users::validate_email(email)?;
+    let name = users::validate_name(name)?;
+    password::validate_new(&password)?;
+    let hash = password::hash(password).await?;
+    let id = Uuid::new_v4();
+    let mut tx = pool.begin().await?;
+    let inserted = sqlx::query(
+        "INSERT INTO public.operators (id, email, name, password_hash) VALUES ($1, $2, $3, $4)
+         ON CONFLICT DO NOTHING",
+    )
+    .bind(id)
+    .bind(&email)
+    .bind(&name)
+    .bind(hash)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if inserted == 0 {
+        return Err(AppError::Conflict {
+            message: format!("An operator with the address {email} already exists."),
+        });
+    }
+    crate::server::audit::record_system(
+        &mut tx,
+        None,
+        "operator.created",
+        &users::email_key(&email),
+    )
+    .await?;
+    tx.commit().await?;
+    Ok(id)
+}
+
+pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<Operator>, AppError> {
+    Ok(sqlx::query_as::<_, (Uuid, String, String, bool)>(
+        "SELECT id, email, name, totp_secret IS NOT NULL FROM public.operators WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(pool)
+    .await?
+    .map(|(id, email, name, enrolled)| Operator {
+        id,
+        email,
+        name,
+        enrolled,
+    }))
+}
+
+/// The id and password hash of the operator with this address.
+pub async fn credentials(pool: &PgPool, email: &str) -> Result<Option<(Uuid, String)>, AppError> {
+    Ok(
+        sqlx::query_as("SELECT id, password_hash FROM public.operators WHERE lower(email) = $1")
+            .bind(users::email_key(email))
+            .fetch_optional(pool)
+            .await?,
+    )
+}
+
+/// The operator's session generation (raised to end every session).
+pub async fn generation(pool: &PgPool, id: Uuid) -> Result<Option<i32>, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT session_generation FROM public.operators WHERE id = $1")
+            .bind(id)
+            .fetch_optional(pool)
+            .await?,
+    )
+}
