@@ -79,6 +79,10 @@ for _ in $(seq 1 100); do
   sleep 0.2
 done
 curl -sf "$BASE_URL/ready" >/dev/null || { cat "$work/server.log"; die "the server did not become ready"; }
+# The operator the console's browser test signs in as, made the way operators are.
+export OPERATOR_EMAIL="operator@capliquify.test" OPERATOR_PASSWORD="an operator password"
+echo "$OPERATOR_PASSWORD" | DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/e2e" DATA_DIR="$work/data" \
+  "$CARGO_TARGET_DIR/debug/capliquify" admin create --email "$OPERATOR_EMAIL" --name "Olive Operator"
 set +e
 (cd end2end && npx playwright test) 2>&1 | tee "$work/e2e.log"
 e2e_status=${PIPESTATUS[0]}
