@@ -10,6 +10,7 @@ pub mod billing;
 #[cfg(feature = "ssr")]
 pub mod email;
 pub mod error;
+pub mod forecasting;
 pub mod format;
 pub mod metrics;
 pub mod pages;

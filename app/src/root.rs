@@ -13,6 +13,7 @@ use crate::pages::{
     billing::BillingPage,
     contact::ContactPage,
     faq::FaqPage,
+    forecasts::{ForecastsPage, ProductForecastPage},
     home::HomePage,
     import::{ImportJobPage, ImportPage},
     invitation::InvitationPage,
@@ -102,6 +103,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/purchases") view=|| view! { <RecordsPage kind="purchases" /> } />
                     <Route path=path!("/app/:slug/receivables") view=|| view! { <RecordsPage kind="receivables" /> } />
                     <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />
+                    <Route path=path!("/app/:slug/forecasts") view=ForecastsPage />
+                    <Route path=path!("/app/:slug/forecasts/:id") view=ProductForecastPage />
                     <Route path=path!("/operators/sign-in") view=OperatorSignInPage />
                     <Route path=path!("/operators/two-factor") view=OperatorTwoFactorPage />
                     <Route path=path!("/admin") view=AdminRevenuePage />

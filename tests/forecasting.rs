@@ -1,0 +1,242 @@
+//! Forecasts through the app: a run over the sample catalogue in the background,
+//! results with accuracy and reorder suggestions, one product's page, validation, roles
+//! and the plan gate.
+
+mod common;
+
+use common::{TestApp, spawn_app};
+use reqwest::StatusCode;
+use serde_json::Value;
+
+async fn owner_with_sample(slug: &str) -> TestApp {
+    let app = spawn_app().await;
+    app.sign_up_verified("Olga", "olga@example.com").await;
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "Works Ltd"), ("slug", slug)],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let res = app.call("load_sample_data", &[("slug", slug)]).await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+    app
+}
+
+async fn overview(app: &TestApp) -> Value {
+    let res = app.call("get_forecasts", &[("slug", "works")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
+    res.json().await.unwrap()
+}
+
+/// Waits (up to 60 s) for the latest run to finish.
+async fn finished(app: &TestApp) -> Value {
+    for _ in 0..600 {
+        let o = overview(app).await;
+        if o["run"]["status"] != "running" {
+            return o;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("the forecast run did not finish within 60 s");
+}
+
+#[tokio::test]
+async fn a_run_forecasts_every_product_and_category_with_reorder_suggestions() {
+    let app = owner_with_sample("works").await;
+    let empty = overview(&app).await;
+    assert_eq!(empty["run"], Value::Null);
+    assert_eq!(empty["rows"].as_array().unwrap().len(), 0);
+    assert_eq!(empty["can_run"], true);
+
+    for (horizon, level) in [("24", "0.95"), ("6", "0.2"), ("6", "1"), ("x", "0.9")] {
+        let res = app
+            .call(
+                "run_forecast",
+                &[
+                    ("slug", "works"),
+                    ("horizon", horizon),
+                    ("service_level", level),
+                ],
+            )
+            .await;
+        assert!(
+            matches!(
+                res.status(),
+                StatusCode::UNPROCESSABLE_ENTITY | StatusCode::BAD_REQUEST
+            ),
+            "{horizon} {level}: {}",
+            res.status()
+        );
+    }
+    assert_eq!(
+        overview(&app).await["run"],
+        Value::Null,
+        "a refused run leaves nothing"
+    );
+
+    let res = app
+        .call(
+            "run_forecast",
+            &[
+                ("slug", "works"),
+                ("horizon", "6"),
+                ("service_level", "0.95"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let o = finished(&app).await;
+    assert_eq!(o["run"]["status"], "done", "{}", o["run"]);
+    let products: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.products WHERE active",
+        schema(&app).await
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let rows = o["rows"].as_array().unwrap();
+    assert_eq!(rows.len() as i64, products);
+    assert!(!o["categories"].as_array().unwrap().is_empty());
+    assert_eq!(o["run"]["done"], o["run"]["total"]);
+    assert_eq!(o["horizon_months"], 6);
+    for r in rows {
+        let reorder = &r["reorder"];
+        for key in [
+            "reorder_point",
+            "safety_stock",
+            "order_quantity",
+            "cash_tied_up",
+        ] {
+            let v = reorder[key].as_f64().unwrap();
+            assert!(v.is_finite() && v >= 0.0, "{key} {v} in {r}");
+        }
+        assert!(
+            r["reorder"]["reorder_point"].as_f64().unwrap()
+                >= r["reorder"]["lead_time_demand"].as_f64().unwrap()
+        );
+    }
+    // The sample has two years of sales: products are modelled and scored.
+    assert!(rows.iter().filter(|r| r["mase"].is_number()).count() > rows.len() / 2);
+    let total: f64 = rows
+        .iter()
+        .map(|r| r["reorder"]["cash_tied_up"].as_f64().unwrap())
+        .sum();
+    assert!((o["cash_tied_up"].as_f64().unwrap() - total).abs() < 1e-6);
+
+    let id = rows[0]["product_id"].as_str().unwrap();
+    let res = app
+        .call(
+            "get_product_forecast",
+            &[("slug", "works"), ("product_id", id)],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::OK);
+    let p: Value = res.json().await.unwrap();
+    assert_eq!(p["points"].as_array().unwrap().len(), 6);
+    assert!(p["chart"].as_str().unwrap().contains("<svg"));
+    assert!(p["history"].as_array().unwrap().len() >= 12);
+    for point in p["points"].as_array().unwrap() {
+        let (l, v, u) = (
+            point["lower"].as_f64().unwrap(),
+            point["value"].as_f64().unwrap(),
+            point["upper"].as_f64().unwrap(),
+        );
+        assert!(l <= v && v <= u, "{point}");
+    }
+
+    // A second run replaces the first.
+    app.call(
+        "run_forecast",
+        &[
+            ("slug", "works"),
+            ("horizon", "12"),
+            ("service_level", "0.99"),
+        ],
+    )
+    .await;
+    let o = finished(&app).await;
+    assert_eq!(o["horizon_months"], 12);
+    let runs: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {}.forecast_runs",
+        schema(&app).await
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(runs, 1);
+}
+
+async fn schema(app: &TestApp) -> String {
+    sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn viewers_look_and_starter_plans_are_offered_the_upgrade() {
+    let app = owner_with_sample("works").await;
+    let viewer = app.other_browser();
+    viewer.sign_up_verified("Vic", "vic@example.com").await;
+    common::member_role(&app.pool, "works", "vic@example.com", "viewer").await;
+    assert_eq!(
+        viewer
+            .call("get_forecasts", &[("slug", "works")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let res = viewer
+        .call(
+            "run_forecast",
+            &[
+                ("slug", "works"),
+                ("horizon", "6"),
+                ("service_level", "0.95"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+
+    sqlx::query("UPDATE tenants SET status = 'active', plan = 'starter' WHERE slug = 'works'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    for (name, form) in [
+        ("get_forecasts", vec![("slug", "works")]),
+        (
+            "run_forecast",
+            vec![
+                ("slug", "works"),
+                ("horizon", "6"),
+                ("service_level", "0.95"),
+            ],
+        ),
+    ] {
+        let res = app.call(name, &form).await;
+        assert_eq!(res.status(), StatusCode::FORBIDDEN, "{name}");
+        let body: Value = res.json().await.unwrap();
+        assert_eq!(body["code"], "upgrade_required");
+        assert_eq!(body["feature"], "ai_forecasting");
+        assert_eq!(body["plan"], "starter");
+        assert_eq!(body["upgrade_url"], "/app/works/billing");
+    }
+    // An operator's override switches it on for this organization alone.
+    sqlx::query(
+        "UPDATE tenants SET feature_overrides = '{\"ai_forecasting\": true}' WHERE slug = 'works'",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        app.call("get_forecasts", &[("slug", "works")])
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}
