@@ -15,6 +15,7 @@ pub mod format;
 pub mod metrics;
 pub mod pages;
 pub mod root;
+pub mod scenarios;
 #[cfg(feature = "ssr")]
 pub mod server;
 pub mod tenancy;

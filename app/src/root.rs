@@ -26,6 +26,7 @@ use crate::pages::{
     products::{ProductFormPage, ProductsPage},
     records::RecordsPage,
     recovery::{CheckEmailPage, ForgotPasswordPage, ResetPasswordPage, VerifyEmailPage},
+    scenarios::ScenariosPage,
     settings::SettingsPage,
     workspace::{AppIndex, NewOrganizationPage, OrganizationPage},
 };
@@ -104,6 +105,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/receivables") view=|| view! { <RecordsPage kind="receivables" /> } />
                     <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />
                     <Route path=path!("/app/:slug/forecasts") view=ForecastsPage />
+                    <Route path=path!("/app/:slug/scenarios") view=ScenariosPage />
                     <Route path=path!("/app/:slug/forecasts/:id") view=ProductForecastPage />
                     <Route path=path!("/operators/sign-in") view=OperatorSignInPage />
                     <Route path=path!("/operators/two-factor") view=OperatorTwoFactorPage />

@@ -1,5 +1,5 @@
-//! `GET /app/{slug}/export/{kind}.csv`: a list as a CSV download, for members with
-//! import and export rights. The tenant and the membership come from the tenant
+//! `GET /app/{slug}/export/{kind}.csv`: a list (or the what-if scenarios) as a CSV
+//! download, for members with import and export rights. The tenant and the membership come from the tenant
 //! context extractor, as for every tenant request.
 
 use app::{AppError, tenancy::TenantContext};
@@ -19,7 +19,11 @@ pub async fn csv(
     let Some(kind) = file.strip_suffix(".csv") else {
         return AppError::not_found("Export").into_response();
     };
-    match app::workspace::export::export(&state.pool, &ctx, kind).await {
+    let csv = match kind {
+        "scenarios" => app::scenarios::store::csv(&state.pool, &ctx).await,
+        _ => app::workspace::export::export(&state.pool, &ctx, kind).await,
+    };
+    match csv {
         Ok(body) => (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8".to_owned()),

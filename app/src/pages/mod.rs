@@ -20,6 +20,7 @@ pub mod pricing;
 pub mod products;
 pub mod records;
 pub mod recovery;
+pub mod scenarios;
 pub mod settings;
 pub mod site;
 pub mod upgrade;
