@@ -99,6 +99,16 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "600",
         "How often the worker reconciles with Stripe's event log and sends trial reminders",
     ),
+    (
+        "ENCRYPTION_KEY",
+        "(unset: generated under DATA_DIR)",
+        "32 bytes, base64 (`openssl rand -base64 32`): seals stored credentials of outside systems. Unset: a key file DATA_DIR/encryption.key is made once (development only)",
+    ),
+    (
+        "API_RATE_LIMIT_PER_MINUTE",
+        "120",
+        "Requests per minute each REST API key may make (per server process)",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -143,6 +153,8 @@ pub struct Settings {
     /// (plan id, interval id, Stripe price id)
     pub stripe_prices: Vec<(&'static str, &'static str, String)>,
     pub billing_jobs_every: Duration,
+    pub encryption_key: Option<SecretString>,
+    pub api_rate_per_minute: std::num::NonZeroU32,
 }
 
 impl Settings {
@@ -267,6 +279,11 @@ impl Settings {
             stripe_api_base: parsed("STRIPE_API_BASE", "https://api.stripe.com")?,
             stripe_prices,
             billing_jobs_every: Duration::from_secs(number("BILLING_JOBS_SECS", 600, 1)?),
+            encryption_key: var("ENCRYPTION_KEY").map(SecretString::from),
+            api_rate_per_minute: std::num::NonZeroU32::new(
+                number("API_RATE_LIMIT_PER_MINUTE", 120, 1)?.min(u64::from(u32::MAX)) as u32,
+            )
+            .expect("at least 1"),
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),

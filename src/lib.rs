@@ -4,6 +4,7 @@
 pub mod cli;
 pub mod config;
 pub mod embedded_db;
+pub mod encryption;
 pub mod http;
 pub mod serve;
 pub mod telemetry;

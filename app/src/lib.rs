@@ -12,6 +12,7 @@ pub mod email;
 pub mod error;
 pub mod forecasting;
 pub mod format;
+pub mod integrations;
 pub mod metrics;
 pub mod pages;
 pub mod root;

@@ -12,10 +12,12 @@ use crate::pages::{
     auth::{LogInPage, SignUpPage},
     billing::BillingPage,
     contact::ContactPage,
+    developers::ApiReferencePage,
     faq::FaqPage,
     forecasts::{ForecastsPage, ProductForecastPage},
     home::HomePage,
     import::{ImportJobPage, ImportPage},
+    integrations::IntegrationsPage,
     invitation::InvitationPage,
     legal::{PrivacyPage, TermsPage},
     members::MembersPage,
@@ -106,6 +108,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/app/:slug/payables") view=|| view! { <RecordsPage kind="payables" /> } />
                     <Route path=path!("/app/:slug/forecasts") view=ForecastsPage />
                     <Route path=path!("/app/:slug/scenarios") view=ScenariosPage />
+                    <Route path=path!("/app/:slug/integrations") view=IntegrationsPage />
+                    <Route path=path!("/developers/api") view=ApiReferencePage />
                     <Route path=path!("/app/:slug/forecasts/:id") view=ProductForecastPage />
                     <Route path=path!("/operators/sign-in") view=OperatorSignInPage />
                     <Route path=path!("/operators/two-factor") view=OperatorTwoFactorPage />

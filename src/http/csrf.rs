@@ -15,10 +15,17 @@ use super::AppState;
 /// Routes called by other servers with their own authentication (signatures), never
 /// by a browser holding our session cookie.
 pub const CSRF_EXEMPT_PATHS: &[&str] = &["/webhooks/stripe"];
+/// The REST API authenticates each call by its bearer key alone and never reads the
+/// session cookie, so a cross-site request carries nothing it could use.
+pub const CSRF_EXEMPT_PREFIXES: &[&str] = &["/api/v1/"];
 
 pub async fn verify_origin(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let safe = matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS);
-    if safe || CSRF_EXEMPT_PATHS.contains(&req.uri().path()) {
+    let path = req.uri().path();
+    if safe
+        || CSRF_EXEMPT_PATHS.contains(&path)
+        || CSRF_EXEMPT_PREFIXES.iter().any(|p| path.starts_with(p))
+    {
         return next.run(req).await;
     }
     match same_site(req.headers(), &state.public_origin) {

@@ -37,6 +37,8 @@ pub struct AppState {
     pub tenancy: TenancyConfig,
     pub outbox: Outbox,
     pub billing: Billing,
+    pub cipher: app::integrations::crypto::Cipher,
+    pub api_rate_per_minute: std::num::NonZeroU32,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -63,11 +65,13 @@ pub fn router(state: AppState) -> Router {
     let pool = state.pool.clone();
     let outbox = state.outbox.clone();
     let billing = state.billing.clone();
+    let cipher = state.cipher.clone();
     let origin = app::pages::site::SiteOrigin(state.public_origin.to_string());
     let context = move || {
         leptos::prelude::provide_context(pool.clone());
         leptos::prelude::provide_context(outbox.clone());
         leptos::prelude::provide_context(billing.clone());
+        leptos::prelude::provide_context(cipher.clone());
         leptos::prelude::provide_context(origin.clone());
     };
     let shell = {
@@ -88,6 +92,14 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/templates/{file}", get(imports::template))
         .route("/admin/audit.csv", get(console::audit_csv))
+        .nest_service(
+            "/api/v1",
+            app::integrations::rest::router(
+                state.pool.clone(),
+                state.api_rate_per_minute,
+                &state.public_origin,
+            ),
+        )
         .route("/robots.txt", get(seo::robots))
         .route("/sitemap.xml", get(seo::sitemap));
     // The dev mailbox exists only while email goes to files, never beside SMTP.
@@ -146,6 +158,8 @@ impl Application {
         let state = AppState {
             outbox,
             billing: crate::worker::billing(settings)?,
+            cipher: crate::encryption::cipher(settings)?,
+            api_rate_per_minute: settings.api_rate_per_minute,
             pool,
             leptos,
             started_at: Instant::now(),

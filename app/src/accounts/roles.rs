@@ -19,6 +19,8 @@ pub enum Permission {
     EditData,
     ImportExport,
     ManageMembers,
+    /// API keys and stored credentials of outside systems.
+    ManageIntegrations,
     ManageBilling,
     DeleteOrganization,
 }
@@ -33,7 +35,7 @@ impl Role {
             Role::Owner => true,
             Role::Admin => matches!(
                 permission,
-                ViewData | EditData | ImportExport | ManageMembers
+                ViewData | EditData | ImportExport | ManageMembers | ManageIntegrations
             ),
             Role::Member => matches!(permission, ViewData | EditData | ImportExport),
             Role::Viewer => matches!(permission, ViewData),
@@ -70,16 +72,17 @@ mod tests {
     #[test]
     fn the_permission_table() {
         let table = [
-            (Owner, [true, true, true, true, true, true]),
-            (Admin, [true, true, true, true, false, false]),
-            (Member, [true, true, true, false, false, false]),
-            (Viewer, [true, false, false, false, false, false]),
+            (Owner, [true, true, true, true, true, true, true]),
+            (Admin, [true, true, true, true, true, false, false]),
+            (Member, [true, true, true, false, false, false, false]),
+            (Viewer, [true, false, false, false, false, false, false]),
         ];
         let perms = [
             ViewData,
             EditData,
             ImportExport,
             ManageMembers,
+            ManageIntegrations,
             ManageBilling,
             DeleteOrganization,
         ];

@@ -27,6 +27,11 @@ pub const PUBLIC_PAGES: &[(&str, &str, &str)] = &[
         "Ask CapLiquify a question or book a demo of working-capital intelligence for your manufacturing business.",
     ),
     (
+        "/developers/api",
+        "REST API reference",
+        "The CapLiquify REST API: API keys, rate limits, errors and every endpoint for products, inventory, orders, invoices, metrics and forecasts.",
+    ),
+    (
         "/terms",
         "Terms of service",
         "The terms under which CapLiquify provides its working-capital software to manufacturers.",

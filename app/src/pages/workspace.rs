@@ -204,6 +204,7 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
             <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
             <a href=format!("/app/{}/forecasts", home.slug)>"Forecasts"</a>
             <a href=format!("/app/{}/scenarios", home.slug)>"Scenarios"</a>
+            <a href=format!("/app/{}/integrations", home.slug)>"Integrations"</a>
             <a href=format!("/app/{}/import", home.slug)>"Import"</a>
             <a href=format!("/app/{}/settings", home.slug)>"Company"</a>
             <a href=format!("/app/{}/members", home.slug)>"Members"</a>

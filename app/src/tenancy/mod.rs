@@ -33,7 +33,10 @@ pub use {
     context::{Access, TenantContext, TenantTx},
     provision::{Provisioned, provision, provision_owned, provision_with},
     registry::{Tenant, delete, find, list, purge_deleted},
-    resolve::{TenancyConfig, TenantKey, resolve, resolve_member, resolve_request, tenant_key},
+    resolve::{
+        TenancyConfig, TenantKey, resolve, resolve_api_key, resolve_member, resolve_request,
+        tenant_key,
+    },
     schema_name::SchemaName,
 };
 

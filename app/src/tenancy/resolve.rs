@@ -110,6 +110,20 @@ pub async fn resolve_member(
     Ok((tenant, role))
 }
 
+/// The context of a REST API call made with a key of tenant `tenant` (the key's id
+/// stands for the actor), with the role its scope allows and the usual status gates.
+pub async fn resolve_api_key(
+    pool: &PgPool,
+    tenant: Uuid,
+    key: Uuid,
+    role: crate::accounts::Role,
+) -> Result<TenantContext, AppError> {
+    let tenant = registry::find(pool, tenant)
+        .await?
+        .ok_or_else(|| AppError::not_found("Organization"))?;
+    TenantContext::admit(tenant, key, role, OffsetDateTime::now_utc())
+}
+
 /// The context of a request for the tenant `key` names: the signed-in user's
 /// membership, or else the running support grant of the operator signed in on the
 /// same session (read-only; the request, `path`, is audited under their name).

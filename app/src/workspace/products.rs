@@ -267,10 +267,24 @@ pub async fn save_product(
     #[server(default)] id: Option<Uuid>,
     input: ProductInput,
 ) -> Result<(), AppError> {
-    use crate::billing::gates;
     let (pool, ctx) = crate::accounts::member_context(&slug).await?;
-    let valid = validate(&input)?;
-    let mut tx = ctx.write(&pool).await?;
+    save(&pool, &ctx, id, &input).await?;
+    leptos_axum::redirect(&format!("/app/{slug}/products"));
+    Ok(())
+}
+
+/// Creates a product (within the plan's limit), or updates `id`: the one place the
+/// form and the API save products through.
+#[cfg(feature = "ssr")]
+pub async fn save(
+    pool: &sqlx::PgPool,
+    ctx: &crate::tenancy::TenantContext,
+    id: Option<Uuid>,
+    input: &ProductInput,
+) -> Result<(), AppError> {
+    use crate::billing::gates;
+    let valid = validate(input)?;
+    let mut tx = ctx.write(pool).await?;
     let result = match id {
         None => {
             let count: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
@@ -327,9 +341,7 @@ pub async fn save_product(
     if result.rows_affected() == 0 {
         return Err(sku_taken());
     }
-    tx.commit().await?;
-    leptos_axum::redirect(&format!("/app/{slug}/products"));
-    Ok(())
+    tx.commit().await
 }
 
 #[cfg(feature = "ssr")]
