@@ -81,6 +81,8 @@ done
 curl -sf "$BASE_URL/ready" >/dev/null || { cat "$work/server.log"; die "the server did not become ready"; }
 # The operator the console's browser test signs in as, made the way operators are.
 export OPERATOR_EMAIL="operator@capliquify.test" OPERATOR_PASSWORD="an operator password"
+# Browser tests set up some states (a paid Starter plan) directly in the database.
+export E2E_DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/e2e"
 echo "$OPERATOR_PASSWORD" | DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/e2e" DATA_DIR="$work/data" \
   "$CARGO_TARGET_DIR/debug/capliquify" admin create --email "$OPERATOR_EMAIL" --name "Olive Operator"
 set +e
