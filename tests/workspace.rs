@@ -167,6 +167,18 @@ async fn the_demo_is_created_once_and_its_owner_can_sign_in() {
     .await
     .unwrap();
     assert_eq!(products, 200, "generated once");
+    // Every feature to try, and no trial to run out.
+    let (plan, status, comped): (String, String, bool) =
+        sqlx::query_as("SELECT plan, status, comped FROM tenants WHERE slug = 'demo'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert_eq!(
+        (plan.as_str(), status.as_str(), comped),
+        ("enterprise", "active", true)
+    );
+    let res = app.call("get_integrations", &[("slug", "demo")]).await;
+    assert_eq!(res.status(), StatusCode::OK);
 }
 
 async fn records(app: &TestApp, slug: &str, kind: &str, query: &[(&str, &str)]) -> Value {

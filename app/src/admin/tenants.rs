@@ -168,6 +168,11 @@ pub async fn detail(pool: &PgPool, id: Uuid) -> Result<TenantDetail, AppError> {
                 used.imports_this_month,
                 limits.imports_per_month.0,
             ),
+            usage_line(
+                "API calls this month",
+                crate::integrations::keys::calls_this_month(pool, t.id).await? as u64,
+                None,
+            ),
         ]
     };
     let features = Feature::ALL

@@ -1,5 +1,6 @@
 //! `capliquify serve --demo` (the run command): a ready-made account and organization with sample data,
-//! so the product can be tried at once. Idempotent: an existing demo is kept.
+//! on Enterprise free of charge, so every feature can be tried at once. Idempotent: an
+//! existing demo is kept.
 
 use sqlx::PgPool;
 
@@ -42,6 +43,14 @@ pub async fn ensure(pool: &PgPool) -> Result<(), AppError> {
             ),
         });
     }
+    // Everything to try, and no trial to run out: Enterprise, free of charge.
+    sqlx::query(
+        "UPDATE tenants SET plan = 'enterprise', comped = true, status = 'active'
+          WHERE id = $1 AND NOT comped",
+    )
+    .bind(tenant.id)
+    .execute(pool)
+    .await?;
     let mut tx = pool.begin().await?;
     tenancy::template::set_local_search_path(&mut tx, &tenant.schema).await?;
     let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
