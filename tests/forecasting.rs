@@ -99,8 +99,22 @@ async fn a_run_forecasts_every_product_and_category_with_reorder_suggestions() {
     .fetch_one(&app.pool)
     .await
     .unwrap();
-    let rows = o["rows"].as_array().unwrap();
-    assert_eq!(rows.len() as i64, products);
+    assert_eq!(o["products"].as_i64().unwrap(), products);
+    // Every page, 50 products each, sums to the catalogue.
+    let mut all = Vec::new();
+    for page in 1..=o["pages"].as_u64().unwrap() {
+        let res = app
+            .call(
+                "get_forecasts",
+                &[("slug", "works"), ("page", &page.to_string())],
+            )
+            .await;
+        let p: Value = res.json().await.unwrap();
+        assert!(p["rows"].as_array().unwrap().len() <= 50);
+        all.extend(p["rows"].as_array().unwrap().iter().cloned());
+    }
+    assert_eq!(all.len() as i64, products);
+    let rows = &all;
     assert!(!o["categories"].as_array().unwrap().is_empty());
     assert_eq!(o["run"]["done"], o["run"]["total"]);
     assert_eq!(o["horizon_months"], 6);

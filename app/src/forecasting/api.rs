@@ -8,9 +8,12 @@ use super::types::{ForecastOverview, ProductForecast};
 use crate::AppError;
 
 #[server(prefix = "/api/fn", endpoint = "get_forecasts")]
-pub async fn get_forecasts(slug: String) -> Result<ForecastOverview, AppError> {
+pub async fn get_forecasts(
+    slug: String,
+    #[server(default)] page: Option<usize>,
+) -> Result<ForecastOverview, AppError> {
     let (pool, ctx) = crate::accounts::member_context(&slug).await?;
-    super::store::overview(&pool, &ctx).await
+    super::store::overview(&pool, &ctx, Some(page.unwrap_or(1))).await
 }
 
 /// Starts forecasting the whole catalogue in the background.

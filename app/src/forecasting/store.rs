@@ -69,7 +69,8 @@ pub async fn start(
             "Forecast 3 to 12 months ahead.",
         ));
     }
-    if !(0.5..=0.999).contains(&service_level) || service_level <= 0.5 {
+    let valid_level = service_level > 0.5 && service_level <= 0.999;
+    if !valid_level {
         return Err(AppError::invalid(
             "service_level",
             "Choose a service level above 50% and at most 99.9%.",
@@ -316,8 +317,16 @@ fn policy(points: &[MonthPoint], stock: &Stock, service_level: f64) -> super::Re
     })
 }
 
-/// The page's data: the latest run (any state) and the latest finished run's results.
-pub async fn overview(pool: &PgPool, ctx: &TenantContext) -> Result<ForecastOverview, AppError> {
+/// Products per page of the forecasts list.
+pub const PAGE_SIZE: usize = 50;
+
+/// The page's data: the latest run (any state) and the latest finished run's results,
+/// `page` (from 1) of its products; `None` gives every product (the API).
+pub async fn overview(
+    pool: &PgPool,
+    ctx: &TenantContext,
+    page: Option<usize>,
+) -> Result<ForecastOverview, AppError> {
     require(ctx)?;
     let mut tx = ctx.read(pool).await?;
     let latest = sqlx::query(&format!(
@@ -342,6 +351,9 @@ pub async fn overview(pool: &PgPool, ctx: &TenantContext) -> Result<ForecastOver
         return Ok(ForecastOverview {
             run: latest,
             rows: Vec::new(),
+            products: 0,
+            page: 1,
+            pages: 1,
             categories: Vec::new(),
             horizon_months: 0,
             service_level: 0.95,
@@ -405,13 +417,25 @@ pub async fn overview(pool: &PgPool, ctx: &TenantContext) -> Result<ForecastOver
         })
     })
     .collect::<Result<Vec<_>, AppError>>()?;
+    let (products, pages) = (rows.len(), rows.len().div_ceil(PAGE_SIZE).max(1));
+    let page = page.map(|p| p.clamp(1, pages));
     Ok(ForecastOverview {
         cash_tied_up: rows.iter().map(|r| r.reorder.cash_tied_up).sum(),
         cash_on_hand: rows.iter().map(|r| r.reorder.cash_on_hand).sum(),
         horizon_months: finished.horizon_months,
         service_level: finished.service_level,
         run: latest,
-        rows,
+        products,
+        page: page.unwrap_or(1),
+        pages: if page.is_some() { pages } else { 1 },
+        rows: match page {
+            Some(p) => rows
+                .into_iter()
+                .skip((p - 1) * PAGE_SIZE)
+                .take(PAGE_SIZE)
+                .collect(),
+            None => rows,
+        },
         categories,
         can_run,
     })

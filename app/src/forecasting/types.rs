@@ -83,11 +83,16 @@ pub struct CategoryRow {
 pub struct ForecastOverview {
     /// The run in progress or the latest one, if any.
     pub run: Option<RunStatus>,
-    /// Results of the latest finished run (empty before the first).
+    /// Results of the latest finished run (empty before the first): one page of them.
     pub rows: Vec<ForecastRow>,
+    /// Products in the run, and the page shown of how many.
+    pub products: usize,
+    pub page: usize,
+    pub pages: usize,
     pub categories: Vec<CategoryRow>,
     pub horizon_months: i32,
     pub service_level: f64,
+    /// Totals over every product, not only the page.
     pub cash_tied_up: f64,
     pub cash_on_hand: f64,
     /// Whether the viewer may start a run.

@@ -380,7 +380,7 @@ async fn forecasts(State(state): State<ApiState>, headers: HeaderMap) -> Respons
         Ok(ctx) => ctx,
         Err(response) => return response,
     };
-    match crate::forecasting::store::overview(&state.pool, &ctx).await {
+    match crate::forecasting::store::overview(&state.pool, &ctx, None).await {
         Ok(o) => Json(json!({
             "data": o.rows.iter().map(|r| json!({
                 "sku": r.sku, "name": r.name, "method": r.method, "mase": r.mase,

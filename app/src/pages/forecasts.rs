@@ -4,7 +4,7 @@
 
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+use leptos_router::hooks::{use_params_map, use_query_map};
 use uuid::Uuid;
 
 use super::{
@@ -37,10 +37,17 @@ fn accuracy(mase: Option<f64>) -> String {
 pub fn ForecastsPage() -> impl IntoView {
     let params = use_params_map();
     let slug = move || params.read().get("slug").unwrap_or_default();
+    let query = use_query_map();
+    let page = move || {
+        query
+            .read()
+            .get("page")
+            .and_then(|p| p.parse::<usize>().ok())
+    };
     let run = ServerAction::<RunForecast>::new();
     let overview = Resource::new(
-        move || (slug(), run.version().get()),
-        |(slug, _)| get_forecasts(slug),
+        move || (slug(), page(), run.version().get()),
+        |(slug, page, _)| get_forecasts(slug, page),
     );
     // While a run is in progress, look again every second (in the browser only).
     Effect::new(move |_| {
@@ -135,6 +142,8 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
         })
         .collect_view();
     let has_rows = !o.rows.is_empty();
+    let prev = (o.page > 1).then(|| format!("/app/{slug}/forecasts?page={}", o.page - 1));
+    let next = (o.page < o.pages).then(|| format!("/app/{slug}/forecasts?page={}", o.page + 1));
     view! {
         <section class="card">
             {form}
@@ -163,6 +172,11 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
                     </tr></thead>
                     <tbody>{rows}</tbody>
                 </table>
+                <nav class="pager" aria-label="Pages">
+                    {prev.map(|href| view! { <a href=href>"← Previous"</a> })}
+                    <span>{format!("Page {} of {} ({} products)", o.page, o.pages, o.products)}</span>
+                    {next.map(|href| view! { <a href=href>"Next →"</a> })}
+                </nav>
             </section>
             <section class="card">
                 <h2>"Categories"</h2>
