@@ -46,14 +46,12 @@ fn main() {
     let inputs: Vec<Vec<f64>> = (0..count as u64).map(|s| series(s, months)).collect();
     let started = Instant::now();
     let mut methods: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut beat_baseline = 0;
+    let (mut chosen, mut baseline, mut scored) = (0.0, 0.0, 0u32);
     for y in &inputs {
         let f = model::forecast(y, 12, 0.8);
         *methods.entry(f.method.id()).or_default() += 1;
-        if let (Some(m), Some(b)) = (f.mase, f.baseline_mase)
-            && m <= b
-        {
-            beat_baseline += 1;
+        if let (Some(m), Some(b)) = (f.mase, f.baseline_mase) {
+            (chosen, baseline, scored) = (chosen + m, baseline + b, scored + 1);
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
@@ -62,7 +60,10 @@ fn main() {
         count as f64 / elapsed,
         elapsed * 1000.0 / count as f64
     );
+    println!("chosen methods: {methods:?}");
     println!(
-        "chosen methods: {methods:?}; at least as good as the baseline on the holdout: {beat_baseline}/{count}"
+        "mean holdout MASE: chosen {:.3}, seasonal-naive baseline {:.3}",
+        chosen / f64::from(scored),
+        baseline / f64::from(scored)
     );
 }
