@@ -302,6 +302,17 @@ struct Stock {
     on_hand: f64,
 }
 
+impl Stock {
+    /// From a row with `unit_cost`, `lead_time_days` and `on_hand`.
+    fn of(r: &sqlx::postgres::PgRow) -> Result<Self, AppError> {
+        Ok(Self {
+            unit_cost: r.try_get("unit_cost")?,
+            lead_time_days: r.try_get("lead_time_days")?,
+            on_hand: r.try_get("on_hand")?,
+        })
+    }
+}
+
 fn policy(points: &[MonthPoint], stock: &Stock, service_level: f64) -> super::Reorder {
     let values: Vec<f64> = points.iter().map(|p| p.value).collect();
     let first = points.first();
@@ -378,11 +389,7 @@ pub async fn overview(
     .map(|r| {
         let points: Vec<MonthPoint> =
             serde_json::from_value(r.try_get("points")?).map_err(AppError::internal)?;
-        let stock = Stock {
-            unit_cost: r.try_get("unit_cost")?,
-            lead_time_days: r.try_get("lead_time_days")?,
-            on_hand: r.try_get("on_hand")?,
-        };
+        let stock = Stock::of(r)?;
         Ok(ForecastRow {
             product_id: r.try_get("product_id")?,
             sku: r.try_get("sku")?,
@@ -470,11 +477,7 @@ pub async fn product(
         serde_json::from_value(r.try_get("history")?).map_err(AppError::internal)?;
     let points: Vec<MonthPoint> =
         serde_json::from_value(r.try_get("points")?).map_err(AppError::internal)?;
-    let stock = Stock {
-        unit_cost: r.try_get("unit_cost")?,
-        lead_time_days: r.try_get("lead_time_days")?,
-        on_hand: r.try_get("on_hand")?,
-    };
+    let stock = Stock::of(&r)?;
     let service_level: f64 = r.try_get("service_level")?;
     // The last two years of history, then the forecast, on one time axis.
     let shown = &history[history.len().saturating_sub(24)..];

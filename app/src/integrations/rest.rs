@@ -10,7 +10,7 @@ use axum::{
     extract::{Query, State},
     http::{HeaderMap, HeaderValue, StatusCode, header},
     response::{IntoResponse, Response},
-    routing::get,
+    routing::{MethodRouter, get},
 };
 use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use serde_json::{Value, json};
@@ -42,10 +42,10 @@ pub fn router(pool: PgPool, per_minute: NonZeroU32, origin: &str) -> Router {
     Router::new()
         .route("/openapi.json", get(openapi))
         .route("/products", get(products).post(create_product))
-        .route("/inventory", get(inventory))
-        .route("/sales", get(sales))
-        .route("/purchases", get(purchases))
-        .route("/invoices", get(invoices))
+        .route("/inventory", listing(&INVENTORY))
+        .route("/sales", listing(&SALES))
+        .route("/purchases", listing(&PURCHASES))
+        .route("/invoices", listing(&INVOICES))
         .route("/metrics", get(metrics))
         .route("/forecasts", get(forecasts))
         .fallback(|| async { AppError::not_found("This API endpoint").into_response() })
@@ -252,31 +252,36 @@ async fn create_product(
     }
 }
 
-async fn inventory(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    list(
-        &state,
-        &headers,
-        &query,
-        "SELECT p.sku, l.code, i.on_hand::float8 AS on_hand, i.reserved::float8 AS reserved,
-                i.reorder_point::float8 AS reorder_point, i.safety_stock::float8 AS safety_stock,
-                count(*) OVER () AS total
-           FROM inventory_levels i JOIN products p ON p.id = i.product_id JOIN locations l ON l.id = i.location_id
-          ORDER BY p.sku, l.code LIMIT $1 OFFSET $2",
-        None,
-        |r| {
-            Ok(json!({
-                "sku": r.try_get::<String, _>("sku")?, "location": r.try_get::<String, _>("code")?,
-                "on_hand": r.try_get::<f64, _>("on_hand")?, "reserved": r.try_get::<f64, _>("reserved")?,
-                "reorder_point": r.try_get::<f64, _>("reorder_point")?, "safety_stock": r.try_get::<f64, _>("safety_stock")?,
-            }))
+/// A paged list endpoint: its query (see [`list`]) and how a row becomes JSON.
+struct Listing {
+    sql: &'static str,
+    item: fn(&PgRow) -> Result<Value, sqlx::Error>,
+}
+
+fn listing(l: &'static Listing) -> MethodRouter<ApiState> {
+    get(
+        move |State(state): State<ApiState>,
+              headers: HeaderMap,
+              Query(query): Query<HashMap<String, String>>| async move {
+            list(&state, &headers, &query, l.sql, None, l.item).await
         },
     )
-    .await
 }
+
+const INVENTORY: Listing = Listing {
+    sql: "SELECT p.sku, l.code, i.on_hand::float8 AS on_hand, i.reserved::float8 AS reserved,
+                 i.reorder_point::float8 AS reorder_point, i.safety_stock::float8 AS safety_stock,
+                 count(*) OVER () AS total
+            FROM inventory_levels i JOIN products p ON p.id = i.product_id JOIN locations l ON l.id = i.location_id
+           ORDER BY p.sku, l.code LIMIT $1 OFFSET $2",
+    item: |r| {
+        Ok(json!({
+            "sku": r.try_get::<String, _>("sku")?, "location": r.try_get::<String, _>("code")?,
+            "on_hand": r.try_get::<f64, _>("on_hand")?, "reserved": r.try_get::<f64, _>("reserved")?,
+            "reorder_point": r.try_get::<f64, _>("reorder_point")?, "safety_stock": r.try_get::<f64, _>("safety_stock")?,
+        }))
+    },
+};
 
 fn order(r: &PgRow) -> Result<Value, sqlx::Error> {
     Ok(json!({
@@ -286,72 +291,39 @@ fn order(r: &PgRow) -> Result<Value, sqlx::Error> {
     }))
 }
 
-async fn sales(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    list(
-        &state,
-        &headers,
-        &query,
-        "SELECT o.number, c.code AS party, o.order_date, o.status,
-                coalesce((SELECT sum(quantity * unit_price) FROM sales_order_lines WHERE sales_order_id = o.id), 0)::float8 AS total_amount,
-                count(*) OVER () AS total
-           FROM sales_orders o JOIN customers c ON c.id = o.customer_id
-          ORDER BY o.order_date DESC, o.number LIMIT $1 OFFSET $2",
-        None,
-        order,
-    )
-    .await
-}
+const SALES: Listing = Listing {
+    sql: "SELECT o.number, c.code AS party, o.order_date, o.status,
+                 coalesce((SELECT sum(quantity * unit_price) FROM sales_order_lines WHERE sales_order_id = o.id), 0)::float8 AS total_amount,
+                 count(*) OVER () AS total
+            FROM sales_orders o JOIN customers c ON c.id = o.customer_id
+           ORDER BY o.order_date DESC, o.number LIMIT $1 OFFSET $2",
+    item: order,
+};
 
-async fn purchases(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    list(
-        &state,
-        &headers,
-        &query,
-        "SELECT o.number, s.code AS party, o.order_date, o.status,
-                coalesce((SELECT sum(quantity * unit_cost) FROM purchase_order_lines WHERE purchase_order_id = o.id), 0)::float8 AS total_amount,
-                count(*) OVER () AS total
-           FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id
-          ORDER BY o.order_date DESC, o.number LIMIT $1 OFFSET $2",
-        None,
-        order,
-    )
-    .await
-}
+const PURCHASES: Listing = Listing {
+    sql: "SELECT o.number, s.code AS party, o.order_date, o.status,
+                 coalesce((SELECT sum(quantity * unit_cost) FROM purchase_order_lines WHERE purchase_order_id = o.id), 0)::float8 AS total_amount,
+                 count(*) OVER () AS total
+            FROM purchase_orders o JOIN suppliers s ON s.id = o.supplier_id
+           ORDER BY o.order_date DESC, o.number LIMIT $1 OFFSET $2",
+    item: order,
+};
 
-async fn invoices(
-    State(state): State<ApiState>,
-    headers: HeaderMap,
-    Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    list(
-        &state,
-        &headers,
-        &query,
-        "SELECT i.number, c.code, i.issued_on, i.due_on, i.paid_on, i.amount::float8 AS amount,
-                count(*) OVER () AS total
-           FROM customer_invoices i JOIN customers c ON c.id = i.customer_id
-          ORDER BY i.issued_on DESC, i.number LIMIT $1 OFFSET $2",
-        None,
-        |r| {
-            Ok(json!({
-                "number": r.try_get::<String, _>("number")?, "customer": r.try_get::<String, _>("code")?,
-                "issued_on": r.try_get::<time::Date, _>("issued_on")?.to_string(),
-                "due_on": r.try_get::<time::Date, _>("due_on")?.to_string(),
-                "paid_on": r.try_get::<Option<time::Date>, _>("paid_on")?.map(|d| d.to_string()),
-                "amount": r.try_get::<f64, _>("amount")?,
-            }))
-        },
-    )
-    .await
-}
+const INVOICES: Listing = Listing {
+    sql: "SELECT i.number, c.code, i.issued_on, i.due_on, i.paid_on, i.amount::float8 AS amount,
+                 count(*) OVER () AS total
+            FROM customer_invoices i JOIN customers c ON c.id = i.customer_id
+           ORDER BY i.issued_on DESC, i.number LIMIT $1 OFFSET $2",
+    item: |r| {
+        Ok(json!({
+            "number": r.try_get::<String, _>("number")?, "customer": r.try_get::<String, _>("code")?,
+            "issued_on": r.try_get::<time::Date, _>("issued_on")?.to_string(),
+            "due_on": r.try_get::<time::Date, _>("due_on")?.to_string(),
+            "paid_on": r.try_get::<Option<time::Date>, _>("paid_on")?.map(|d| d.to_string()),
+            "amount": r.try_get::<f64, _>("amount")?,
+        }))
+    },
+};
 
 async fn metrics(State(state): State<ApiState>, headers: HeaderMap) -> Response {
     let ctx = match authorize(&state, &headers, false).await {
