@@ -204,6 +204,7 @@ fn SiteFooter() -> impl IntoView {
                 <a href="/pricing">"Pricing"</a>
                 <a href="/faq">"FAQ"</a>
                 <a href="/contact">"Contact"</a>
+                <a href="/developers/api">"API"</a>
                 <a href="/terms">"Terms"</a>
                 <a href="/privacy">"Privacy"</a>
             </nav>

@@ -32,6 +32,8 @@ test('a Professional organization runs a forecast and saves a what-if scenario',
   await page.getByLabel(/Customer payment days/).fill('-10');
   await page.getByRole('button', { name: 'Save scenario' }).click();
   await expect(page.getByRole('columnheader', { name: 'Collect 10 days sooner' })).toBeVisible();
+  // The form is ready for the next scenario.
+  await expect(page.getByLabel('Name')).toHaveValue('');
   const released = page.getByRole('row', { name: /Cash from working capital/ });
   await expect(released.getByRole('cell').nth(1)).not.toHaveText(/^(\$0|−)/);
   await expect(page.getByRole('img', { name: /Cumulative cash effect/ })).toBeVisible();

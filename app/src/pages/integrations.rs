@@ -63,6 +63,15 @@ fn Integrations(
 ) -> impl IntoView {
     let created = create.value();
     let saved = save.value();
+    // A saved connection's secret does not stay in the form.
+    let connection_form = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(saved.get(), Some(Ok(_)))
+            && let Some(form) = connection_form.get()
+        {
+            form.reset();
+        }
+    });
     let keys = v.keys.iter().map(|k| {
         let (slug, id) = (slug.clone(), k.id.to_string());
         let label = format!("Revoke {}", k.name);
@@ -133,7 +142,7 @@ fn Integrations(
             </section>
             <section class="card">
                 <h2>"Connect a system"</h2>
-                <ActionForm action=save attr:class="scenario-form">
+                <ActionForm action=save node_ref=connection_form attr:class="scenario-form">
                     <input type="hidden" name="slug" value=conn_slug />
                     <div class="lever-grid">
                         <div class="field">

@@ -169,6 +169,15 @@ fn Scenarios(
         view! { <tr><th scope="row">"Actions"</th><td></td>{cells}</tr> }
     });
     let b = v.baseline;
+    // After a save the form starts again from its defaults (empty for a new scenario).
+    let form_ref = NodeRef::<leptos::html::Form>::new();
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(_)))
+            && let Some(form) = form_ref.get()
+        {
+            form.reset();
+        }
+    });
     let form_slug = slug.clone();
     let form = v.can_edit.then(move || {
         let slug = form_slug;
@@ -193,7 +202,7 @@ fn Scenarios(
         view! {
             <section class="card">
                 <h2>{if edited.is_some() { "Edit scenario" } else { "New scenario" }}</h2>
-                <ActionForm action=save attr:class="scenario-form">
+                <ActionForm action=save node_ref=form_ref attr:class="scenario-form">
                     <input type="hidden" name="slug" value=slug.clone() />
                     {edited.as_ref().map(|s| view! { <input type="hidden" name="id" value=s.id.to_string() /> })}
                     <div class="field">
