@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { test, expect, type Page } from '@playwright/test';
-import { createOrganization, hydrated, signUpAndVerify, uniqueEmail } from './helpers';
+import { createOrganization, expectAccessible, hydrated, signUpAndVerify, uniqueEmail } from './helpers';
 import { totp } from './totp';
 
 // scripts/test.sh creates this operator with `capliquify admin create` before the run.
@@ -39,6 +39,7 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   // First sign-in: enrol an authenticator (the secret is what the QR code holds).
   await expect(ops.getByRole('heading', { name: 'Set up two-factor authentication' })).toBeVisible();
   await expect(ops.getByRole('img', { name: /QR code/ })).toBeVisible();
+  await expectAccessible(ops, 'two-factor enrolment');
   const secret = (await ops.locator('code.totp-secret').textContent())!.trim();
   await ops.getByLabel('Code from the app').fill(totp(secret));
   await ops.getByRole('button', { name: 'Turn on two-factor authentication' }).click();
@@ -56,10 +57,16 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   await expect(ops).toHaveURL(/\/admin$/);
   await expect(ops.getByRole('heading', { name: 'Revenue' })).toBeVisible();
   await expect(ops.getByRole('img', { name: /Monthly recurring revenue/ })).toBeVisible();
+  await expectAccessible(ops, 'revenue');
 
   // Find the tenant and suspend it, with a reason.
+  await ops.goto('/admin/health');
+  await expect(ops.getByRole('heading', { name: 'System health' })).toBeVisible();
+  await expect(ops.getByRole('heading', { name: 'Database' })).toBeVisible();
+  await expectAccessible(ops, 'health');
   await ops.getByRole('link', { name: 'Tenants' }).click();
   await hydrated(ops);
+  await expectAccessible(ops, 'tenants');
   await ops.getByLabel('Search').fill(slug);
   await ops.getByRole('button', { name: 'Filter' }).click();
   await ops.getByRole('link', { name: 'Taylor Tools' }).click();
@@ -70,6 +77,7 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   await suspend.getByRole('button', { name: 'Suspend' }).click();
   await expect(ops.locator('.tenant-status')).toHaveText('suspended by operator');
   await ops.screenshot({ path: testInfo.outputPath('tenant-suspended.png'), fullPage: true });
+  await expectAccessible(ops, 'tenant page');
 
   // The tenant's users are locked out.
   await page.goto(`/app/${slug}`);
@@ -88,6 +96,7 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   await ops.goto(`/admin/audit?tenant=${slug}`);
   await expect(ops.getByRole('cell', { name: 'tenant.suspended' })).toBeVisible();
   await expect(ops.getByRole('cell', { name: 'tenant.reactivated' })).toBeVisible();
+  await expectAccessible(ops, 'audit log');
   const download = ops.waitForEvent('download');
   await ops.getByRole('link', { name: 'Export CSV' }).click();
   const file = await (await download).path();

@@ -1,3 +1,4 @@
+import AxeBuilder from '@axe-core/playwright';
 import { expect, type Page } from '@playwright/test';
 
 export const password = 'a long enough password';
@@ -53,4 +54,10 @@ export async function createOrganization(page: Page, name: string, slug: string)
   await page.getByRole('button', { name: 'Skip setup' }).click();
   await expect(page).toHaveURL(new RegExp(`/app/${slug}$`));
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${name}`);
+}
+
+/** Expects no WCAG 2.1 A/AA violations on the page as it is now. */
+export async function expectAccessible(page: Page, what: string) {
+  const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
+  expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), what).toEqual([]);
 }

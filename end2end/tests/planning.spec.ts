@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { test, expect } from '@playwright/test';
-import { createOrganization, hydrated, signUpAndVerify, uniqueEmail } from './helpers';
+import { createOrganization, expectAccessible, hydrated, signUpAndVerify, uniqueEmail } from './helpers';
 
 test('a Professional organization runs a forecast and saves a what-if scenario', async ({ page }, testInfo) => {
   const suffix = Math.floor(Math.random() * 1e9).toString(36);
@@ -21,9 +21,11 @@ test('a Professional organization runs a forecast and saves a what-if scenario',
   await expect(products).toBeVisible({ timeout: 60_000 });
   await expect(page.getByRole('heading', { name: 'Suggested stock, at cost' })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('forecasts.png'), fullPage: true });
+  await expectAccessible(page, 'forecasts');
   await page.locator('table.forecasts tbody tr').first().getByRole('link').click();
   await expect(page.getByRole('img', { name: /forecast with its 80% interval/ })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Reorder point' })).toBeVisible();
+  await expectAccessible(page, 'product forecast');
 
   await page.goto(`/app/${slug}/scenarios`);
   await expect(page.getByRole('heading', { name: 'What-if scenarios', level: 1 })).toBeVisible();
@@ -38,6 +40,7 @@ test('a Professional organization runs a forecast and saves a what-if scenario',
   await expect(released.getByRole('cell').nth(1)).not.toHaveText(/^(\$0|−)/);
   await expect(page.getByRole('img', { name: /Cumulative cash effect/ })).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('scenarios.png'), fullPage: true });
+  await expectAccessible(page, 'scenarios');
 
   // Out-of-range levers get a message at the field and change nothing.
   await page.getByLabel('Name').fill('Impossible');
@@ -71,5 +74,42 @@ test('a Starter organization sees what forecasting and scenarios would do and ho
       'href',
       `/app/${slug}/billing`,
     );
+    await expectAccessible(page, `${path} upgrade prompt`);
   }
+});
+
+test('an Enterprise owner creates an API key, calls the API with it, and revokes it', async ({ page, request }) => {
+  const suffix = Math.floor(Math.random() * 1e9).toString(36);
+  const slug = `gilbreth-${suffix}`;
+  await signUpAndVerify(page, 'Frank Gilbreth', uniqueEmail('frank'));
+  await createOrganization(page, 'Gilbreth Motion', slug);
+  execFileSync('psql', [
+    process.env.E2E_DATABASE_URL!,
+    '-qc',
+    `UPDATE tenants SET status = 'active', plan = 'enterprise' WHERE slug = '${slug}'`,
+  ]);
+  await page.goto(`/app/${slug}/integrations`);
+  await expect(page.getByRole('heading', { name: 'Integrations and API', level: 1 })).toBeVisible();
+  await hydrated(page);
+  await page.getByLabel('Name', { exact: true }).first().fill('ERP sync');
+  await page.getByLabel('Access').selectOption('read');
+  await page.getByRole('button', { name: 'Create key' }).click();
+  const shown = page.locator('code.api-key');
+  await expect(shown).toHaveText(/^cql_/);
+  const key = (await shown.textContent())!;
+  await expectAccessible(page, 'integrations');
+
+  const ok = await request.get('/api/v1/products', { headers: { Authorization: `Bearer ${key}` } });
+  expect(ok.status()).toBe(200);
+  expect((await ok.json()).data).toEqual([]);
+
+  // The list shows the key's start and that it was used, never the key itself.
+  await page.reload();
+  await expect(page.getByRole('cell', { name: 'ERP sync', exact: true })).toBeVisible();
+  await expect(page.getByText(key)).toHaveCount(0);
+  await hydrated(page);
+  await page.getByRole('button', { name: 'Revoke ERP sync' }).click();
+  await expect(page.getByText(/^revoked /)).toBeVisible();
+  const refused = await request.get('/api/v1/products', { headers: { Authorization: `Bearer ${key}` } });
+  expect(refused.status()).toBe(401);
 });
