@@ -48,6 +48,13 @@ async fn operator(app: &TestApp) -> (TestApp, String) {
     assert_eq!(res.status(), StatusCode::OK);
     let codes: Vec<String> = res.json().await.unwrap();
     assert_eq!(codes.len(), 10);
+    // The secret is stored sealed, not in clear.
+    let stored: Vec<u8> = sqlx::query_scalar("SELECT totp_secret FROM operators WHERE email = $1")
+        .bind(OPERATOR)
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert!(!stored.windows(secret.len()).any(|w| w == secret.as_bytes()));
     (ops, secret)
 }
 

@@ -9,10 +9,11 @@ CREATE TABLE operators (
     email              text NOT NULL CHECK (length(email) BETWEEN 3 AND 254),
     name               text NOT NULL CHECK (length(btrim(name)) BETWEEN 1 AND 200),
     password_hash      text NOT NULL,
-    -- Base32 TOTP secret, set once enrolment is confirmed with a valid code.
-    totp_secret        text,
-    -- The secret shown during enrolment, until confirmed.
-    totp_pending       text,
+    -- The TOTP secret sealed with ENCRYPTION_KEY, set once enrolment is confirmed
+    -- with a valid code.
+    totp_secret        bytea,
+    -- The (sealed) secret shown during enrolment, until confirmed.
+    totp_pending       bytea,
     -- The last 30-second step a code was accepted for: a code works once.
     totp_last_step     bigint NOT NULL DEFAULT 0,
     session_generation integer NOT NULL DEFAULT 0,

@@ -110,7 +110,7 @@ pub async fn operator_sign_in(email: String, password: String) -> Result<(), App
 pub async fn operator_enrolment() -> Result<Enrolment, AppError> {
     use super::totp;
     let (pool, operator) = half_signed_in().await?;
-    let secret = totp::pending_secret(&pool, operator.id)
+    let secret = totp::pending_secret(&pool, &crate::server::request::cipher()?, operator.id)
         .await?
         .ok_or_else(|| AppError::Conflict {
             message: "An authenticator is already enrolled: enter its code.".into(),
@@ -128,7 +128,14 @@ pub async fn confirm_enrolment(code: String) -> Result<Vec<String>, AppError> {
     use super::{recovery_codes, session, totp};
     use crate::server::{audit, request};
     let (pool, operator) = half_signed_in().await?;
-    if !totp::confirm(&pool, operator.id, &code).await? {
+    if !totp::confirm(
+        &pool,
+        &crate::server::request::cipher()?,
+        operator.id,
+        &code,
+    )
+    .await?
+    {
         return Err(AppError::invalid(
             "code",
             "That code does not match. Enter the 6 digits your app shows now.",
@@ -164,7 +171,16 @@ pub async fn operator_verify(code: String) -> Result<(), AppError> {
     throttle::check(&pool, &key, ip).await?;
     let digits = code.chars().filter(char::is_ascii_alphanumeric).count() == 6;
     let (ok, method) = if digits {
-        (totp::accept(&pool, operator.id, &code).await?, "totp")
+        (
+            totp::accept(
+                &pool,
+                &crate::server::request::cipher()?,
+                operator.id,
+                &code,
+            )
+            .await?,
+            "totp",
+        )
     } else {
         let mut conn = pool.acquire().await?;
         (

@@ -7,7 +7,7 @@ use sqlx::PgPool;
 use totp_rs::{Algorithm, Secret, TOTP};
 use uuid::Uuid;
 
-use crate::AppError;
+use crate::{AppError, integrations::crypto::Cipher};
 
 const ISSUER: &str = "CapLiquify";
 const STEP_SECS: u64 = 30;
@@ -80,18 +80,34 @@ fn now() -> u64 {
     time::OffsetDateTime::now_utc().unix_timestamp().max(0) as u64
 }
 
+/// Secrets are stored sealed with the platform key, bound to their operator: a copy of
+/// the database alone does not give anyone an operator's codes.
+fn binding(operator: Uuid) -> Vec<u8> {
+    format!("operator:{operator}:totp").into_bytes()
+}
+
+fn open(cipher: &Cipher, operator: Uuid, sealed: &[u8]) -> Result<String, AppError> {
+    String::from_utf8(cipher.open(sealed, &binding(operator))?).map_err(AppError::internal)
+}
+
 /// Accepts `code` for the operator's enrolled secret, once: the step is stored and
 /// neither it nor an earlier one is accepted again (no replay).
-pub async fn accept(pool: &PgPool, operator: Uuid, code: &str) -> Result<bool, AppError> {
-    let secret: Option<String> =
+pub async fn accept(
+    pool: &PgPool,
+    cipher: &Cipher,
+    operator: Uuid,
+    code: &str,
+) -> Result<bool, AppError> {
+    let sealed: Option<Vec<u8>> =
         sqlx::query_scalar("SELECT totp_secret FROM public.operators WHERE id = $1")
             .bind(operator)
             .fetch_optional(pool)
             .await?
             .flatten();
-    let Some(secret) = secret else {
+    let Some(sealed) = sealed else {
         return Ok(false);
     };
+    let secret = open(cipher, operator, &sealed)?;
     let Some(step) = matching_step(&secret, code, now())? else {
         return Ok(false);
     };
@@ -108,9 +124,13 @@ pub async fn accept(pool: &PgPool, operator: Uuid, code: &str) -> Result<bool, A
 
 /// The secret being enrolled (made on first ask, the same on a reload until
 /// confirmed); `None` once an authenticator is enrolled.
-pub async fn pending_secret(pool: &PgPool, operator: Uuid) -> Result<Option<String>, AppError> {
-    let fresh = new_secret()?;
-    Ok(sqlx::query_scalar(
+pub async fn pending_secret(
+    pool: &PgPool,
+    cipher: &Cipher,
+    operator: Uuid,
+) -> Result<Option<String>, AppError> {
+    let fresh = cipher.seal(new_secret()?.as_bytes(), &binding(operator))?;
+    let sealed: Option<Vec<u8>> = sqlx::query_scalar(
         "UPDATE public.operators SET totp_pending = coalesce(totp_pending, $2)
           WHERE id = $1 AND totp_secret IS NULL
           RETURNING totp_pending",
@@ -118,22 +138,29 @@ pub async fn pending_secret(pool: &PgPool, operator: Uuid) -> Result<Option<Stri
     .bind(operator)
     .bind(fresh)
     .fetch_optional(pool)
-    .await?)
+    .await?;
+    sealed.map(|s| open(cipher, operator, &s)).transpose()
 }
 
 /// Confirms enrolment with a code from the new authenticator; the pending secret
 /// becomes the operator's. False when the code does not match.
-pub async fn confirm(pool: &PgPool, operator: Uuid, code: &str) -> Result<bool, AppError> {
-    let pending: Option<String> = sqlx::query_scalar(
+pub async fn confirm(
+    pool: &PgPool,
+    cipher: &Cipher,
+    operator: Uuid,
+    code: &str,
+) -> Result<bool, AppError> {
+    let pending: Option<Vec<u8>> = sqlx::query_scalar(
         "SELECT totp_pending FROM public.operators WHERE id = $1 AND totp_secret IS NULL",
     )
     .bind(operator)
     .fetch_optional(pool)
     .await?
     .flatten();
-    let Some(secret) = pending else {
+    let Some(sealed) = pending else {
         return Ok(false);
     };
+    let secret = open(cipher, operator, &sealed)?;
     let Some(step) = matching_step(&secret, code, now())? else {
         return Ok(false);
     };
@@ -144,7 +171,7 @@ pub async fn confirm(pool: &PgPool, operator: Uuid, code: &str) -> Result<bool, 
     )
     .bind(operator)
     .bind(step as i64)
-    .bind(&secret)
+    .bind(&sealed)
     .execute(pool)
     .await?
     .rows_affected();

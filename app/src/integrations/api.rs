@@ -15,11 +15,6 @@ async fn context(slug: &str) -> Result<(sqlx::PgPool, crate::tenancy::TenantCont
     Ok((pool, ctx))
 }
 
-#[cfg(feature = "ssr")]
-fn cipher() -> Result<super::crypto::Cipher, AppError> {
-    use_context::<super::crypto::Cipher>().ok_or_else(|| AppError::internal("no cipher in context"))
-}
-
 #[server(prefix = "/api/fn", endpoint = "get_integrations")]
 pub async fn get_integrations(slug: String) -> Result<IntegrationsView, AppError> {
     use crate::accounts::Permission;
@@ -86,7 +81,7 @@ pub async fn save_connection(
     credentials::save(
         &pool,
         &ctx,
-        &cipher()?,
+        &crate::server::request::cipher()?,
         &kind,
         &name,
         &credentials,

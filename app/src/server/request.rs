@@ -34,6 +34,12 @@ pub fn outbox() -> Result<crate::email::Outbox, AppError> {
     use_context::<crate::email::Outbox>().ok_or_else(|| AppError::internal("no outbox in context"))
 }
 
+/// The key that seals stored secrets (provided like the pool).
+pub fn cipher() -> Result<crate::integrations::crypto::Cipher, AppError> {
+    use_context::<crate::integrations::crypto::Cipher>()
+        .ok_or_else(|| AppError::internal("no cipher in context"))
+}
+
 /// `next` if it is a path on this site (no scheme, no `//host`, no backslash that some
 /// browsers read as a slash): where to send the browser after a form, without an open
 /// redirect.
