@@ -58,12 +58,14 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   await expect(ops.getByRole('heading', { name: 'Revenue' })).toBeVisible();
   await expect(ops.getByRole('img', { name: /Monthly recurring revenue/ })).toBeVisible();
   await expectAccessible(ops, 'revenue');
+  await ops.screenshot({ path: testInfo.outputPath('revenue.png'), fullPage: true });
 
   // Find the tenant and suspend it, with a reason.
   await ops.goto('/admin/health');
   await expect(ops.getByRole('heading', { name: 'System health' })).toBeVisible();
   await expect(ops.getByRole('heading', { name: 'Database' })).toBeVisible();
   await expectAccessible(ops, 'health');
+  await ops.screenshot({ path: testInfo.outputPath('health.png'), fullPage: true });
   await ops.getByRole('link', { name: 'Tenants' }).click();
   await hydrated(ops);
   await expectAccessible(ops, 'tenants');
@@ -97,6 +99,7 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   await expect(ops.getByRole('cell', { name: 'tenant.suspended' })).toBeVisible();
   await expect(ops.getByRole('cell', { name: 'tenant.reactivated' })).toBeVisible();
   await expectAccessible(ops, 'audit log');
+  await ops.screenshot({ path: testInfo.outputPath('audit.png'), fullPage: true });
   const download = ops.waitForEvent('download');
   await ops.getByRole('link', { name: 'Export CSV' }).click();
   const file = await (await download).path();

@@ -26,6 +26,7 @@ test('a Professional organization runs a forecast and saves a what-if scenario',
   await expect(page.getByRole('img', { name: /forecast with its 80% interval/ })).toBeVisible();
   await expect(page.getByRole('heading', { name: 'Reorder point' })).toBeVisible();
   await expectAccessible(page, 'product forecast');
+  await page.screenshot({ path: testInfo.outputPath('product-forecast.png'), fullPage: true });
 
   await page.goto(`/app/${slug}/scenarios`);
   await expect(page.getByRole('heading', { name: 'What-if scenarios', level: 1 })).toBeVisible();
@@ -78,7 +79,7 @@ test('a Starter organization sees what forecasting and scenarios would do and ho
   }
 });
 
-test('an Enterprise owner creates an API key, calls the API with it, and revokes it', async ({ page, request }) => {
+test('an Enterprise owner creates an API key, calls the API with it, and revokes it', async ({ page, request }, testInfo) => {
   const suffix = Math.floor(Math.random() * 1e9).toString(36);
   const slug = `gilbreth-${suffix}`;
   await signUpAndVerify(page, 'Frank Gilbreth', uniqueEmail('frank'));
@@ -98,6 +99,7 @@ test('an Enterprise owner creates an API key, calls the API with it, and revokes
   await expect(shown).toHaveText(/^cql_/);
   const key = (await shown.textContent())!;
   await expectAccessible(page, 'integrations');
+  await page.screenshot({ path: testInfo.outputPath('integrations.png'), fullPage: true });
 
   const ok = await request.get('/api/v1/products', { headers: { Authorization: `Bearer ${key}` } });
   expect(ok.status()).toBe(200);

@@ -47,10 +47,12 @@ fn axis(max: f64, unit: &str) -> String {
     out
 }
 
-/// 1,234,567 → "1.2M"; 12,345 → "12k".
+/// 1,234,567 → "1.2M"; 12,345 → "12k"; 0.25 → "0.25" (small axes keep their fractions).
 pub fn short(v: f64) -> String {
     let a = v.abs();
-    if a >= 1e6 {
+    if a > 0.0 && a < 10.0 && v.fract() != 0.0 {
+        format!("{v:.2}").trim_end_matches('0').to_owned()
+    } else if a >= 1e6 {
         format!("{:.1}M", v / 1e6)
     } else if a >= 1e4 {
         format!("{:.0}k", v / 1e3)
@@ -73,8 +75,10 @@ pub fn lines(title: &str, labels: &[String], series: &[Series<'_>], unit: &str) 
     let x = |i: usize| LEFT + (W - LEFT - RIGHT) * i as f64 / (n - 1.0);
     let y = |v: f64| TOP + (H - TOP - BOTTOM) * (1.0 - v.max(0.0) / max);
     let mut body = axis(max, unit);
+    // At most about eight labels, always including the last month.
+    let stride = labels.len().div_ceil(8).max(1);
     for (i, label) in labels.iter().enumerate() {
-        if i % 2 == labels.len() % 2 {
+        if (labels.len() - 1 - i) % stride != 0 {
             continue;
         }
         body.push_str(&format!(
@@ -187,5 +191,29 @@ mod tests {
         assert_eq!(nice_max(2400.0), 2500.0);
         assert_eq!(short(1_234_567.0), "1.2M");
         assert_eq!(short(12_345.0), "12k");
+        assert_eq!(short(0.25), "0.25");
+        assert_eq!(short(2.5), "2.5");
+        assert_eq!(short(7.0), "7");
+    }
+
+    #[test]
+    fn long_time_axes_label_about_eight_months_ending_with_the_last() {
+        let labels: Vec<String> = (1..=30).map(|m| format!("M{m}")).collect();
+        let svg = lines(
+            "Long",
+            &labels,
+            &[Series {
+                name: "x",
+                class: "s1",
+                values: vec![Some(1.0); 30],
+            }],
+            "",
+        );
+        let shown = labels
+            .iter()
+            .filter(|l| svg.contains(&format!(">{l}<")))
+            .count();
+        assert!((6..=8).contains(&shown), "{shown}");
+        assert!(svg.contains(">M30<"));
     }
 }
