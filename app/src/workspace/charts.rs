@@ -78,7 +78,7 @@ pub fn lines(title: &str, labels: &[String], series: &[Series<'_>], unit: &str) 
     // At most about eight labels, always including the last month.
     let stride = labels.len().div_ceil(8).max(1);
     for (i, label) in labels.iter().enumerate() {
-        if (labels.len() - 1 - i) % stride != 0 {
+        if !(labels.len() - 1 - i).is_multiple_of(stride) {
             continue;
         }
         body.push_str(&format!(

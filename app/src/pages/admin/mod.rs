@@ -140,6 +140,7 @@ pub fn AdminHealthPage() -> impl IntoView {
                         format!("{:.2}%", h.server_errors as f64 * 100.0 / h.requests as f64)
                     };
                     let behind: i64 = h.schema_versions.iter().filter(|(v, _)| *v < h.template_version).map(|(_, n)| n).sum();
+                    let idle = h.jobs.is_empty().then(|| view! { <p class="muted">"No jobs waiting, running or failed."</p> });
                     let jobs = h.jobs.iter().map(|(queue, state, n)| view! {
                         <tr><td>{queue.clone()}</td><td>{state.clone()}</td><td class="num">{*n}</td></tr>
                     }).collect_view();
@@ -160,6 +161,7 @@ pub fn AdminHealthPage() -> impl IntoView {
                         </div>
                         <section class="card">
                             <h2>"Job queue"</h2>
+                            {idle}
                             <table class="data">
                                 <thead><tr><th scope="col">"Queue"</th><th scope="col">"State"</th><th scope="col">"Jobs"</th></tr></thead>
                                 <tbody>{jobs}</tbody>
