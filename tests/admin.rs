@@ -728,3 +728,51 @@ async fn operators_are_made_once_per_address_with_a_sound_password() {
         .unwrap();
     assert_eq!(count, 1);
 }
+
+#[tokio::test]
+async fn the_tenants_list_searches_filters_and_sorts() {
+    let app = spawn_app().await;
+    owner(&app, "owen-works").await;
+    owner(&app, "acme-cast").await;
+    let (ops, _) = operator(&app).await;
+    let list = |query: Vec<(&'static str, &'static str)>| {
+        let ops = &ops;
+        async move {
+            let form: Vec<(String, String)> = query
+                .iter()
+                .map(|(k, v)| (format!("query[{k}]"), (*v).to_owned()))
+                .collect();
+            let form: Vec<(&str, &str)> =
+                form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+            let res = ops.call("admin/tenants", &form).await;
+            assert_eq!(res.status(), StatusCode::OK);
+            let body: Value = res.json().await.unwrap();
+            body["rows"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r["slug"].as_str().unwrap().to_owned())
+                .collect::<Vec<_>>()
+        }
+    };
+    // Case does not matter; `%` and `_` are plain characters, not wildcards.
+    assert_eq!(list(vec![("q", "ACME")]).await, ["acme-cast"]);
+    assert!(list(vec![("q", "%")]).await.is_empty());
+    assert!(list(vec![("q", "_")]).await.is_empty());
+    assert_eq!(list(vec![("sort", "name")]).await.len(), 2);
+
+    let id = tenant_id(&app, "acme-cast").await;
+    act(&ops, &id, "suspend", "Fraud check pending", &[]).await;
+    assert_eq!(
+        list(vec![("status", "operator_suspended")]).await,
+        ["acme-cast"]
+    );
+    assert_eq!(
+        list(vec![("status", "trial")]).await.len(),
+        2,
+        "billing standing is kept"
+    );
+    assert!(list(vec![("plan", "enterprise")]).await.is_empty());
+    // An unknown filter value filters nothing rather than failing.
+    assert_eq!(list(vec![("status", "bogus")]).await.len(), 2);
+}

@@ -51,7 +51,7 @@ async fn key(app: &TestApp, slug: &str, scope: &str) -> (String, String) {
 }
 
 async fn get(app: &TestApp, key: Option<&str>, path: &str) -> reqwest::Response {
-    let mut req = reqwest::Client::new().get(app.url(&format!("/api/v1{path}")));
+    let mut req = common::api_client().get(app.url(&format!("/api/v1{path}")));
     if let Some(key) = key {
         req = req.bearer_auth(key);
     }
@@ -59,7 +59,7 @@ async fn get(app: &TestApp, key: Option<&str>, path: &str) -> reqwest::Response 
 }
 
 async fn post(app: &TestApp, key: &str, path: &str, body: &Value) -> reqwest::Response {
-    reqwest::Client::new()
+    common::api_client()
         .post(app.url(&format!("/api/v1{path}")))
         .bearer_auth(key)
         .json(body)
@@ -94,7 +94,7 @@ async fn a_key_reads_its_own_tenant_only_writes_only_with_write_scope_and_dies_w
         "the other organization has no products"
     );
     // Naming another organization does not switch the key's tenant.
-    let res = reqwest::Client::new()
+    let res = common::api_client()
         .get(app.url("/api/v1/products"))
         .bearer_auth(&other_read)
         .header("x-tenant-slug", "works")
@@ -131,7 +131,7 @@ async fn a_key_reads_its_own_tenant_only_writes_only_with_write_scope_and_dies_w
     )
     .await;
     assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
-    let res = reqwest::Client::new()
+    let res = common::api_client()
         .post(app.url("/api/v1/products"))
         .bearer_auth(&works_write)
         .body("{not json")
@@ -146,6 +146,21 @@ async fn a_key_reads_its_own_tenant_only_writes_only_with_write_scope_and_dies_w
             .status(),
         StatusCode::BAD_REQUEST
     );
+
+    // Search: any case, and `%` is a character, not a wildcard.
+    let first = works[0].to_lowercase();
+    let found: Value = get(&app, Some(&works_read), &format!("/products?q={first}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(found["data"][0]["sku"], works[0].as_str());
+    let none: Value = get(&app, Some(&works_read), "/products?q=%25")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["total"], 0);
 
     // Every endpoint answers for a key of an Enterprise tenant.
     for path in [
@@ -290,8 +305,8 @@ async fn the_openapi_document_parses_and_matches_the_routes() {
             documented += 1;
             let url = app.url(&format!("/api/v1{path}"));
             let req = match method.as_str() {
-                "get" => reqwest::Client::new().get(url),
-                "post" => reqwest::Client::new().post(url).json(&json!({})),
+                "get" => common::api_client().get(url),
+                "post" => common::api_client().post(url).json(&json!({})),
                 other => panic!("undocumented method {other}"),
             };
             let status = req.bearer_auth(&write).send().await.unwrap().status();
@@ -394,4 +409,57 @@ async fn stored_credentials_are_sealed_and_never_come_back() {
             )
             .is_err()
     );
+}
+
+#[tokio::test]
+async fn only_owners_and_admins_manage_keys_and_connections_of_their_own_organization() {
+    let app = two_tenants("1000").await;
+    let member = app.other_browser();
+    member.sign_up_verified("Mo", "mo@example.com").await;
+    common::member_role(&app.pool, "works", "mo@example.com", "member").await;
+    let res = member
+        .call(
+            "create_api_key",
+            &[("slug", "works"), ("name", "mine"), ("scope", "read_write")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::FORBIDDEN);
+    let form = [
+        ("slug", "works"),
+        ("kind", "xero"),
+        ("name", "Xero"),
+        ("url", "https://api.xero.com"),
+        ("secret", "s3cret"),
+    ];
+    assert_eq!(
+        member.call("save_connection", &form).await.status(),
+        StatusCode::FORBIDDEN
+    );
+    let page: Value = member
+        .call("get_integrations", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["can_manage"], false);
+    assert!(
+        page["keys"].as_array().unwrap().is_empty(),
+        "members do not see keys"
+    );
+
+    // A key of one organization cannot be revoked through another.
+    let (other_key, other_id) = key(&app, "other", "read").await;
+    let res = app
+        .call("revoke_api_key", &[("slug", "works"), ("id", &other_id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::NOT_FOUND);
+    assert_eq!(
+        get(&app, Some(&other_key), "/products").await.status(),
+        StatusCode::OK
+    );
+    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM api_keys")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, 1);
 }

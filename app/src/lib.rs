@@ -14,6 +14,7 @@ pub mod forecasting;
 pub mod format;
 pub mod integrations;
 pub mod metrics;
+pub mod months;
 pub mod pages;
 pub mod root;
 pub mod scenarios;

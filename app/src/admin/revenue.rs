@@ -6,9 +6,12 @@
 //! `mrr(end) = mrr(start) + new + expansion - contraction - churned` holds exactly.
 
 use serde::{Deserialize, Serialize};
-use time::{Date, Month, OffsetDateTime, Time};
+use time::OffsetDateTime;
 
-use crate::billing::{Interval, Plan};
+use crate::{
+    billing::{Interval, Plan},
+    months,
+};
 
 /// A tenant's standing from `at` until its next snapshot.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -119,26 +122,12 @@ pub struct Revenue {
     pub months: Vec<MonthMovement>,
 }
 
-fn month_start(year: i32, month: Month) -> OffsetDateTime {
-    Date::from_calendar_date(year, month, 1)
-        .expect("the first of a month is a date")
-        .with_time(Time::MIDNIGHT)
-        .assume_utc()
-}
-
 /// The starts of the 13 months ending with the current one, oldest first.
 fn month_starts(now: OffsetDateTime) -> Vec<OffsetDateTime> {
-    let (mut year, mut month) = (now.year(), now.month());
-    let mut starts = vec![month_start(year, month)];
-    for _ in 0..12 {
-        if month == Month::January {
-            year -= 1;
-        }
-        month = month.previous();
-        starts.push(month_start(year, month));
-    }
-    starts.reverse();
-    starts
+    let current = months::first_of(now.date());
+    (-12..=0)
+        .map(|n| months::add(current, n).midnight().assume_utc())
+        .collect()
 }
 
 pub fn compute(tenants: &[TenantHistory], now: OffsetDateTime) -> Revenue {
@@ -154,7 +143,7 @@ pub fn compute(tenants: &[TenantHistory], now: OffsetDateTime) -> Revenue {
         .map(|k| {
             let (from, to) = (ends[k - 1], ends[k]);
             let mut m = MonthMovement {
-                month: format!("{}-{:02}", starts[k].year(), u8::from(starts[k].month())),
+                month: months::label(starts[k].date()),
                 mrr: 0,
                 new: 0,
                 expansion: 0,

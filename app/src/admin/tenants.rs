@@ -40,13 +40,13 @@ pub async fn list(pool: &PgPool, query: &TenantQuery) -> Result<TenantList, AppE
                 (SELECT max(a.occurred_at) FROM public.audit_log a WHERE a.tenant_id = t.id)
                     AS last_activity
            FROM public.tenants t
-          WHERE ($1::text IS NULL OR t.slug ILIKE '%' || $1 || '%' OR t.name ILIKE '%' || $1 || '%')
+          WHERE ($1::text IS NULL OR strpos(t.slug, $1) > 0 OR strpos(lower(t.name), $1) > 0)
             AND ($2::text IS NULL
                  OR ($2 = 'operator_suspended' AND t.operator_suspended_at IS NOT NULL)
                  OR t.status = $2)
             AND ($3::text IS NULL OR t.plan = $3)",
     )
-    .bind(q.map(escape_like))
+    .bind(q.map(str::to_lowercase))
     .bind(status)
     .bind(plan)
     .fetch_all(pool)
@@ -101,13 +101,6 @@ pub async fn list(pool: &PgPool, query: &TenantQuery) -> Result<TenantList, AppE
         page,
         pages,
     })
-}
-
-/// `%` and `_` typed in a search are literal.
-fn escape_like(q: &str) -> String {
-    q.replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_")
 }
 
 fn shown_status(status: String, operator_suspended: bool) -> String {

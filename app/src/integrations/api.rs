@@ -19,7 +19,7 @@ async fn context(slug: &str) -> Result<(sqlx::PgPool, crate::tenancy::TenantCont
 pub async fn get_integrations(slug: String) -> Result<IntegrationsView, AppError> {
     use crate::accounts::Permission;
     let (pool, ctx) = context(&slug).await?;
-    let can_manage = ctx.role().allows(Permission::ManageIntegrations) && ctx.support().is_none();
+    let can_manage = ctx.role().allows(Permission::ManageIntegrations);
     Ok(IntegrationsView {
         keys: if can_manage {
             super::keys::list(&pool, &ctx).await?
@@ -40,9 +40,6 @@ pub async fn create_api_key(
     scope: String,
 ) -> Result<NewApiKey, AppError> {
     let (pool, ctx) = context(&slug).await?;
-    if ctx.support().is_some() {
-        return Err(AppError::Forbidden);
-    }
     super::keys::create(
         &pool,
         &ctx,
@@ -56,9 +53,6 @@ pub async fn create_api_key(
 #[server(prefix = "/api/fn", endpoint = "revoke_api_key")]
 pub async fn revoke_api_key(slug: String, id: Uuid) -> Result<(), AppError> {
     let (pool, ctx) = context(&slug).await?;
-    if ctx.support().is_some() {
-        return Err(AppError::Forbidden);
-    }
     super::keys::revoke(&pool, &ctx, id, crate::server::request::client_ip().await).await
 }
 

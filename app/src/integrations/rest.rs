@@ -182,7 +182,7 @@ async fn products(
 ) -> Response {
     let q = query
         .get("q")
-        .map(|q| q.trim().to_owned())
+        .map(|q| q.trim().to_lowercase())
         .unwrap_or_default();
     list(
         &state,
@@ -191,9 +191,9 @@ async fn products(
         "SELECT id, sku, name, category, unit_cost::float8 AS unit_cost, unit_price::float8 AS unit_price,
                 lead_time_days, active, count(*) OVER () AS total
            FROM products
-          WHERE $3 = '' OR sku ILIKE '%' || $3 || '%' OR name ILIKE '%' || $3 || '%'
+          WHERE $3 = '' OR strpos(lower(sku), $3) > 0 OR strpos(lower(name), $3) > 0
           ORDER BY sku LIMIT $1 OFFSET $2",
-        Some(q.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")),
+        Some(q),
         |r| {
             Ok(json!({
                 "id": r.try_get::<Uuid, _>("id")?, "sku": r.try_get::<String, _>("sku")?,

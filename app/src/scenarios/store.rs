@@ -91,7 +91,7 @@ pub async fn view(pool: &PgPool, ctx: &TenantContext) -> Result<ScenariosView, A
         baseline: base,
         scenarios,
         chart,
-        can_edit: ctx.role().allows(Permission::EditData) && ctx.support().is_none(),
+        can_edit: ctx.role().allows(Permission::EditData),
     })
 }
 
