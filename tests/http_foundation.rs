@@ -216,3 +216,60 @@ async fn non_page_responses_get_the_strict_policy() {
         "default-src 'none'; frame-ancestors 'none'"
     );
 }
+
+/// Every test binary builds many routers in one process while others serve pages; a
+/// router being built must not stall a page another one is rendering.
+#[test]
+fn pages_finish_while_other_routers_are_built() {
+    use std::sync::{
+        Arc,
+        atomic::{AtomicBool, Ordering},
+    };
+    let runtime = || {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap()
+    };
+    let building = Arc::new(AtomicBool::new(true));
+    let builder = std::thread::spawn({
+        let building = building.clone();
+        move || {
+            runtime().block_on(async {
+                let pool = common::migrated_pool().await;
+                for _ in 0..30 {
+                    drop(spawn_app_with(pool.clone()).await);
+                }
+            });
+            building.store(false, Ordering::SeqCst);
+        }
+    });
+    let (pages, stalled) = runtime().block_on(async {
+        let app = spawn_app().await;
+        let client = reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap();
+        let (mut pages, mut stalled) = (0, Vec::new());
+        while building.load(Ordering::SeqCst) {
+            let batch = (0..8).map(|_| async {
+                let res = client.get(app.url("/pricing")).send().await?;
+                res.text().await
+            });
+            for result in futures::future::join_all(batch).await {
+                pages += 1;
+                if let Err(e) = result {
+                    stalled.push(e.to_string());
+                }
+            }
+        }
+        (pages, stalled)
+    });
+    builder.join().unwrap();
+    assert!(pages > 0, "no page was requested while routers were built");
+    assert!(
+        stalled.is_empty(),
+        "{} of {pages} pages stalled: {stalled:?}",
+        stalled.len()
+    );
+}

@@ -11,7 +11,12 @@ mod security_headers;
 mod seo;
 mod stripe_webhook;
 
-use std::{future::Future, net::SocketAddr, sync::Arc, time::Instant};
+use std::{
+    future::Future,
+    net::SocketAddr,
+    sync::{Arc, OnceLock},
+    time::Instant,
+};
 
 use app::{billing::Billing, email::Outbox, tenancy::TenancyConfig};
 use axum::{
@@ -21,7 +26,7 @@ use axum::{
     routing::{get, post},
 };
 use leptos::prelude::LeptosOptions;
-use leptos_axum::{LeptosRoutes, generate_route_list};
+use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
 
@@ -59,9 +64,19 @@ impl FromRef<AppState> for TenancyConfig {
     }
 }
 
+/// The page routes, found once per process: while leptos lists them it stops every
+/// resource in the process from loading, which would stall pages that another router
+/// in the same process (as in the tests) is rendering at that moment.
+fn page_routes() -> Vec<AxumRouteListing> {
+    static ROUTES: OnceLock<Vec<AxumRouteListing>> = OnceLock::new();
+    ROUTES
+        .get_or_init(|| generate_route_list(app::root::App))
+        .clone()
+}
+
 /// The assembled router, before the listener.
 pub fn router(state: AppState) -> Router {
-    let routes = generate_route_list(app::root::App);
+    let routes = page_routes();
     let pool = state.pool.clone();
     let outbox = state.outbox.clone();
     let billing = state.billing.clone();
