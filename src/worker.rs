@@ -1,6 +1,7 @@
-//! The background worker: delivers queued email and runs the scheduled billing jobs
-//! (reconciliation with Stripe, trial reminders). `capliquify serve` runs it beside
-//! the web server; `capliquify worker` runs it alone, to scale it apart.
+//! The background worker: delivers queued email, makes queued forecast runs and runs
+//! the scheduled billing jobs (reconciliation with Stripe, trial reminders).
+//! `capliquify serve` runs it beside the web server; `capliquify worker` runs it
+//! alone, to scale it apart.
 
 use anyhow::Context;
 use app::{
@@ -9,6 +10,7 @@ use app::{
         stripe::{PriceIds, StripeApi},
     },
     email::{Delivery, Outbox, RetrySchedule},
+    server::jobs::{self, Worker},
 };
 use secrecy::ExposeSecret;
 use sqlx::PgPool;
@@ -67,12 +69,14 @@ pub fn billing(settings: &Settings) -> anyhow::Result<Billing> {
 
 /// Everything the worker runs.
 pub struct Background {
-    email: app::email::Worker,
+    email: Worker,
+    forecasts: Worker,
     stop: tokio::sync::watch::Sender<bool>,
     billing_jobs: tokio::task::JoinHandle<()>,
+    cleanup: tokio::task::JoinHandle<()>,
 }
 
-/// Starts email delivery and the scheduled billing jobs.
+/// Starts email delivery, forecast runs and the scheduled billing jobs.
 pub fn start(settings: &Settings, pool: &PgPool, outbox: &Outbox, billing: &Billing) -> Background {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let billing_jobs = tokio::spawn(app::billing::jobs::run(
@@ -82,19 +86,24 @@ pub fn start(settings: &Settings, pool: &PgPool, outbox: &Outbox, billing: &Bill
         settings.billing_jobs_every,
         stopped,
     ));
+    let cleanup = tokio::spawn(jobs::delete_expired(pool.clone()));
     Background {
         email: outbox.start_worker(),
+        forecasts: app::forecasting::queue::start_worker(pool),
         stop,
         billing_jobs,
+        cleanup,
     }
 }
 
 impl Background {
-    /// Lets the message being sent and the job running finish, then stops.
+    /// Lets the message being sent and the jobs running finish, then stops.
     pub async fn shutdown(self) -> Result<(), String> {
         let _ = self.stop.send(true);
+        self.cleanup.abort();
         self.billing_jobs.await.map_err(|e| e.to_string())?;
-        self.email.shutdown().await
+        let forecasts = self.forecasts.shutdown().await;
+        self.email.shutdown().await.and(forecasts)
     }
 }
 
@@ -107,7 +116,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             .context("could not apply the platform migrations")?;
         let outbox = outbox(&settings, &database.pool)?;
         let worker = start(&settings, &database.pool, &outbox, &billing(&settings)?);
-        tracing::info!("worker started: email delivery and billing jobs");
+        tracing::info!("worker started: email delivery, forecast runs and billing jobs");
         shutdown_signal().await;
         worker.shutdown().await.map_err(anyhow::Error::msg)
     }

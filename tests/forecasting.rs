@@ -1,6 +1,7 @@
-//! Forecasts through the app: a run over the sample catalogue in the background,
+//! Forecasts through the app: a run over the sample catalogue on the job queue,
 //! results with accuracy and reorder suggestions, one product's page, validation, roles
-//! and the plan gate.
+//! and the plan gate; runs waiting for a worker, taken up again, or outlived by their
+//! starter's membership.
 
 mod common;
 
@@ -253,4 +254,155 @@ async fn viewers_look_and_starter_plans_are_offered_the_upgrade() {
             .status(),
         StatusCode::OK
     );
+}
+
+async fn start_run(app: &TestApp) -> StatusCode {
+    app.call(
+        "run_forecast",
+        &[
+            ("slug", "works"),
+            ("horizon", "6"),
+            ("service_level", "0.95"),
+        ],
+    )
+    .await
+    .status()
+}
+
+/// Result rows of the tenant's runs, and how many distinct series they cover.
+async fn result_rows(app: &TestApp) -> (i64, i64) {
+    sqlx::query_as(&format!(
+        "SELECT count(*), count(DISTINCT (product_id, category)) FROM {}.forecasts",
+        schema(app).await
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap()
+}
+
+#[tokio::test]
+async fn a_run_waits_in_its_queue_until_a_worker_takes_it() {
+    let mut app = owner_with_sample("works").await;
+    app.stop_forecasts().await;
+    assert_eq!(start_run(&app).await, StatusCode::OK);
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    let waiting = overview(&app).await;
+    assert_eq!(waiting["run"]["status"], "running");
+    assert_eq!(waiting["run"]["done"], 0);
+    assert_eq!(
+        start_run(&app).await,
+        StatusCode::CONFLICT,
+        "one run at a time"
+    );
+
+    app.start_forecasts();
+    let o = finished(&app).await;
+    assert_eq!(o["run"]["status"], "done", "{}", o["run"]);
+    assert!(o["products"].as_i64().unwrap() > 0);
+}
+
+#[tokio::test]
+async fn a_run_taken_up_again_after_its_worker_stopped_starts_over() {
+    let app = owner_with_sample("works").await;
+    assert_eq!(start_run(&app).await, StatusCode::OK);
+    let o = finished(&app).await;
+    let (rows, series) = result_rows(&app).await;
+    assert_eq!(rows, series);
+    // As a stopped worker leaves it: still running, part of its results written.
+    let schema = schema(&app).await;
+    sqlx::raw_sql(&format!(
+        "UPDATE {schema}.forecast_runs SET status = 'running', done = 1, finished_at = NULL;
+         DELETE FROM {schema}.forecasts WHERE id IN (SELECT id FROM {schema}.forecasts LIMIT 3)"
+    ))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let (tenant, user): (uuid::Uuid, uuid::Uuid) = sqlx::query_as(
+        "SELECT t.id, u.id FROM tenants t, users u
+          WHERE t.slug = 'works' AND u.email = 'olga@example.com'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    let order = app::forecasting::queue::RunOrder {
+        tenant,
+        user,
+        run: o["run"]["id"].as_str().unwrap().parse().unwrap(),
+        horizon: 6,
+    };
+    app::forecasting::store::execute(&app.pool, &order).await;
+    let again = overview(&app).await;
+    assert_eq!(again["run"]["status"], "done");
+    assert_eq!(
+        result_rows(&app).await,
+        (rows, series),
+        "one result per series"
+    );
+
+    // A run that is no longer running is left alone.
+    sqlx::query(&format!("DELETE FROM {schema}.forecasts"))
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    app::forecasting::store::execute(&app.pool, &order).await;
+    assert_eq!(result_rows(&app).await, (0, 0));
+}
+
+#[tokio::test]
+async fn a_run_fails_with_a_reason_when_its_starter_left_before_it_was_made() {
+    let mut app = owner_with_sample("works").await;
+    app.stop_forecasts().await;
+    assert_eq!(start_run(&app).await, StatusCode::OK);
+    let schema = schema(&app).await;
+    sqlx::query(
+        "DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = 'olga@example.com')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    app.start_forecasts();
+    let (status, error) = loop {
+        let row: (String, Option<String>) =
+            sqlx::query_as(&format!("SELECT status, error FROM {schema}.forecast_runs"))
+                .fetch_one(&app.pool)
+                .await
+                .unwrap();
+        if row.0 != "running" {
+            break row;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert_eq!(status, "failed");
+    assert!(error.unwrap().contains("no longer a member"));
+    assert_eq!(result_rows(&app).await, (0, 0));
+}
+
+#[tokio::test]
+async fn a_run_no_worker_took_in_time_gives_way_to_a_new_one() {
+    let mut app = owner_with_sample("works").await;
+    app.stop_forecasts().await;
+    assert_eq!(start_run(&app).await, StatusCode::OK);
+    let schema = schema(&app).await;
+    sqlx::query(&format!(
+        "UPDATE {schema}.forecast_runs SET progress_at = now() - interval '3 minutes'"
+    ))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(start_run(&app).await, StatusCode::OK);
+    let replaced: (String, String) = sqlx::query_as(&format!(
+        "SELECT status, error FROM {schema}.forecast_runs WHERE error IS NOT NULL"
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(replaced.0, "failed");
+    assert!(replaced.1.contains("replaced"), "{}", replaced.1);
+
+    // Both jobs are taken; only the new run makes results.
+    app.start_forecasts();
+    let o = finished(&app).await;
+    assert_eq!(o["run"]["status"], "done", "{}", o["run"]);
+    let (rows, series) = result_rows(&app).await;
+    assert_eq!(rows, series);
 }

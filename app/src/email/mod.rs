@@ -10,7 +10,7 @@ pub mod templates;
 use serde::{Deserialize, Serialize};
 
 pub use delivery::{Delivery, DeliveryError};
-pub use outbox::{Outbox, RetrySchedule, Worker};
+pub use outbox::{Outbox, RetrySchedule};
 
 /// One rendered message to one recipient.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -8,7 +8,10 @@ use sqlx::{PgConnection, PgPool};
 use underway::{Job, To, task::RetryPolicy};
 
 use super::{Delivery, DeliveryError, Email};
-use crate::AppError;
+use crate::{
+    AppError,
+    server::jobs::{self, Worker},
+};
 
 const QUEUE: &str = "email";
 
@@ -109,54 +112,23 @@ impl Outbox {
         self.delivery.mailbox_dir()
     }
 
-    /// Delivers queued messages in the background until the handle is shut down;
+    /// Delivers queued messages in the background until the worker is shut down;
     /// while the database is unreachable it keeps trying to start.
     pub fn start_worker(&self) -> Worker {
-        let (stop, mut stopped) = tokio::sync::watch::channel(false);
+        // Polled as often as the first retry is due, at most once a second.
+        let period = self
+            .retry
+            .first_retry
+            .clamp(Duration::from_secs(1), Duration::from_secs(60));
         let outbox = self.clone();
-        let task = tokio::spawn(async move {
-            let job = loop {
-                match outbox.job().await {
-                    Ok(job) => break job,
-                    Err(err) => {
-                        tracing::warn!(error = %err, "email worker waiting for the database");
-                        tokio::select! {
-                            _ = tokio::time::sleep(Duration::from_secs(5)) => {}
-                            _ = stopped.changed() => return Ok(()),
-                        }
-                    }
-                }
-            };
-            // Polled as often as the first retry is due (LISTEN/NOTIFY brings new
-            // messages at once; retries are found by polling), at most once a second.
-            let period = outbox
-                .retry
-                .first_retry
-                .clamp(Duration::from_secs(1), Duration::from_secs(60));
-            let worker = Arc::new(job.worker());
-            let runner = tokio::spawn({
-                let worker = worker.clone();
-                async move {
-                    worker
-                        .run_every(jiff::Span::new().milliseconds(period.as_millis() as i64))
-                        .await
-                }
-            });
-            // Finished tasks are kept for underway's TTL (14 days); this deletes them
-            // after that, hourly, until stopped.
-            let cleanup = tokio::spawn({
-                let pool = outbox.pool.clone();
-                async move { underway::queue::run_deletion(&pool).await }
-            });
-            let _ = stopped.changed().await;
-            cleanup.abort();
-            worker.shutdown();
-            match runner.await {
-                Ok(result) => result.map_err(|e| e.to_string()),
-                Err(e) => Err(e.to_string()),
-            }
-        });
-        Worker { stop, task }
+        jobs::start(
+            QUEUE,
+            move || {
+                let outbox = outbox.clone();
+                async move { outbox.job().await.cloned() }
+            },
+            period,
+        )
     }
 }
 
@@ -179,18 +151,4 @@ async fn scrub(
     .execute(&mut **tx)
     .await?;
     Ok(())
-}
-
-/// A running email worker.
-pub struct Worker {
-    stop: tokio::sync::watch::Sender<bool>,
-    task: tokio::task::JoinHandle<Result<(), String>>,
-}
-
-impl Worker {
-    /// Stops taking new messages and waits for the one being sent.
-    pub async fn shutdown(self) -> Result<(), String> {
-        let _ = self.stop.send(true);
-        self.task.await.map_err(|e| e.to_string())?
-    }
 }

@@ -10,6 +10,8 @@ pub use types::*;
 #[cfg(feature = "ssr")]
 pub mod model;
 #[cfg(feature = "ssr")]
+pub mod queue;
+#[cfg(feature = "ssr")]
 pub mod reorder;
 #[cfg(feature = "ssr")]
 pub mod store;

@@ -1,6 +1,6 @@
-//! Forecast runs in the tenant's schema: starting one, the background job that
-//! forecasts every active product and category, and reading the results back with
-//! their reorder suggestions.
+//! Forecast runs in the tenant's schema: starting one (a job on the `forecasts`
+//! queue), making it (forecasting every active product and category) and reading the
+//! results back with their reorder suggestions.
 
 use std::collections::BTreeMap;
 
@@ -11,6 +11,7 @@ use uuid::Uuid;
 
 use super::{
     model::{self, Method},
+    queue::{self, RunOrder},
     reorder,
     types::{
         CategoryRow, ForecastOverview, ForecastRow, INTERVAL_LEVEL, MonthPoint, MonthValue,
@@ -23,14 +24,15 @@ use crate::{
     billing::{Feature, gates},
     format::utc_minute,
     months,
-    tenancy::TenantContext,
+    tenancy::{self, TenantContext, TenantKey},
 };
 
 /// Months of sales history a forecast looks at, at most.
 const HISTORY_MONTHS: i32 = 48;
 /// Series forecast between two progress reports.
 const CHUNK: usize = 25;
-/// A run without progress this long was cut off (the process stopped).
+/// A run without progress this long is taken to be lost (no worker took it, or its
+/// worker stopped and none took it up again).
 const STALLED: &str = "interval '2 minutes'";
 
 /// Every forecasting function starts here: the plan must include forecasting.
@@ -64,6 +66,7 @@ pub async fn start(
             "Choose a service level above 50% and at most 99.9%.",
         ));
     }
+    let job = queue::job(pool.clone()).await.map_err(AppError::internal)?;
     let mut tx = ctx.write(pool).await?;
     let running: bool = sqlx::query_scalar(&format!(
         "SELECT EXISTS (SELECT 1 FROM forecast_runs
@@ -76,6 +79,15 @@ pub async fn start(
             message: "A forecast is already running: its progress is shown on this page.".into(),
         });
     }
+    // A run that stopped moving gives way; should its job come back, it finds itself
+    // failed and does nothing.
+    sqlx::query(
+        "UPDATE forecast_runs SET status = 'failed', finished_at = now(),
+                error = 'No worker took this run in time; a newer run replaced it.'
+          WHERE status = 'running'",
+    )
+    .execute(&mut *tx)
+    .await?;
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO forecast_runs (horizon_months, service_level, started_by)
          VALUES ($1, $2, $3) RETURNING id",
@@ -85,23 +97,57 @@ pub async fn start(
     .bind(ctx.user())
     .fetch_one(&mut *tx)
     .await?;
+    let order = RunOrder {
+        tenant: ctx.tenant().id,
+        user: ctx.user(),
+        run: id,
+        horizon,
+    };
+    queue::enqueue(&job, &mut tx, &order).await?;
     tx.commit().await?;
-    let (pool, ctx) = (pool.clone(), ctx.clone());
-    tokio::spawn(async move {
-        if let Err(err) = run(&pool, &ctx, id, horizon).await {
-            tracing::warn!(run = %id, error = %err, "forecast run failed");
-            let _ = sqlx::query(&format!(
-                "UPDATE {}.forecast_runs SET status = 'failed', error = $2, finished_at = now()
-                  WHERE id = $1",
-                ctx.tenant().schema.quoted()
-            ))
-            .bind(id)
-            .bind(err.to_string())
-            .execute(&pool)
-            .await;
-        }
-    });
     Ok(id)
+}
+
+/// Makes a queued run. The member who started it is checked again (membership, the
+/// organization's standing and plan), so a run queued before a change of either
+/// does not outlive it; a failure is recorded on the run.
+pub async fn execute(pool: &PgPool, order: &RunOrder) {
+    let made = async {
+        let ctx = tenancy::resolve(pool, &TenantKey::Id(order.tenant), order.user)
+            .await
+            .map_err(|err| match err {
+                AppError::NotFound { .. } => AppError::Denied {
+                    message: "Whoever started this run is no longer a member of the organization."
+                        .into(),
+                },
+                err => err,
+            })?;
+        require(&ctx)?;
+        ctx.require(Permission::EditData)?;
+        run(pool, &ctx, order.run, order.horizon).await
+    }
+    .await;
+    let Err(err) = made else { return };
+    tracing::warn!(run = %order.run, error = %err, "forecast run failed");
+    let recorded = async {
+        let tenant = tenancy::find(pool, order.tenant)
+            .await?
+            .ok_or_else(|| AppError::not_found("Organization"))?;
+        sqlx::query(&format!(
+            "UPDATE {}.forecast_runs SET status = 'failed', error = $2, finished_at = now()
+              WHERE id = $1 AND status = 'running'",
+            tenant.schema.quoted()
+        ))
+        .bind(order.run)
+        .bind(err.to_string())
+        .execute(pool)
+        .await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(err) = recorded {
+        tracing::warn!(run = %order.run, error = %err, "forecast run failure not recorded");
+    }
 }
 
 /// One series to forecast: a product or a category, with its monthly history.
@@ -188,10 +234,23 @@ async fn run(pool: &PgPool, ctx: &TenantContext, id: Uuid, horizon: i32) -> Resu
     let months: Vec<String> = (0..horizon)
         .map(|h| months::label(months::add(first_month, h)))
         .collect();
+    // From the start, also when a worker takes up a run another one left half done.
     let mut tx = ctx.write(pool).await?;
-    sqlx::query("UPDATE forecast_runs SET total = $2, progress_at = now() WHERE id = $1")
+    let running = sqlx::query(
+        "UPDATE forecast_runs SET total = $2, done = 0, progress_at = now()
+          WHERE id = $1 AND status = 'running'",
+    )
+    .bind(id)
+    .bind(series.len() as i32)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected()
+        == 1;
+    if !running {
+        return Ok(());
+    }
+    sqlx::query("DELETE FROM forecasts WHERE run_id = $1")
         .bind(id)
-        .bind(series.len() as i32)
         .execute(&mut *tx)
         .await?;
     tx.commit().await?;

@@ -77,17 +77,21 @@ pub fn HomePage() -> impl IntoView {
             <DashboardPreview />
         </section>
         <CycleEstimator />
-        <section aria-labelledby="proof-title">
-            <h2 id="proof-title">"Built with finance teams in manufacturing"</h2>
+        <section aria-labelledby="trust-title">
+            <h2 id="trust-title">"Your figures, kept like a finance team would"</h2>
             <div class="features">
-                <blockquote class="card">
-                    <p>"We found two weeks of cash in slow-paying customers in the first month."</p>
-                    <footer>"— Finance lead, industrial valves maker"</footer>
-                </blockquote>
-                <blockquote class="card">
-                    <p>"The import told us exactly which rows were wrong. Our controller loved that."</p>
-                    <footer>"— Controller, packaging manufacturer"</footer>
-                </blockquote>
+                <div class="card">
+                    <h3>"Separate by design"</h3>
+                    <p>"Each organization's data lives in its own database schema, and every request checks who is asking and for which organization."</p>
+                </div>
+                <div class="card">
+                    <h3>"Every change on record"</h3>
+                    <p>"Sign-ins, role changes, imports and plan changes go into an audit log whose entries are chained, so an edited or deleted entry shows."</p>
+                </div>
+                <div class="card">
+                    <h3>"Yours to take away"</h3>
+                    <p>"Products, stock, customers, suppliers, orders, invoices, bills and scenarios export as CSV at any time; on Enterprise a REST API reads them too."</p>
+                </div>
             </div>
             <p class="cta"><a class="button primary" href="/signup">"Try it free for 14 days"</a></p>
         </section>

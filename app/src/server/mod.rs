@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod audit_chain;
 pub mod db;
+pub mod jobs;
 pub mod process;
 pub mod request;
 pub mod request_id;

@@ -1,0 +1,69 @@
+//! Workers for the durable `underway` queues (email, forecast runs): each waits for
+//! the database, takes tasks until it is stopped and lets the task in hand finish.
+
+use std::{future::Future, sync::Arc, time::Duration};
+
+use serde::{Serialize, de::DeserializeOwned};
+use underway::Job;
+
+/// A running queue worker.
+pub struct Worker {
+    stop: tokio::sync::watch::Sender<bool>,
+    task: tokio::task::JoinHandle<Result<(), String>>,
+}
+
+impl Worker {
+    /// Stops taking new tasks and waits for the one in hand.
+    pub async fn shutdown(self) -> Result<(), String> {
+        let _ = self.stop.send(true);
+        self.task.await.map_err(|e| e.to_string())?
+    }
+}
+
+/// Runs the tasks of the job `job` gives once the database answers. New tasks arrive
+/// at once (LISTEN/NOTIFY); due retries and tasks a stopped worker left are found by
+/// polling every `period`.
+pub fn start<I, S, F, Fut>(queue: &'static str, job: F, period: Duration) -> Worker
+where
+    I: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: Clone + Send + Sync + 'static,
+    F: Fn() -> Fut + Send + 'static,
+    Fut: Future<Output = Result<Job<I, S>, underway::job::Error>> + Send,
+{
+    let (stop, mut stopped) = tokio::sync::watch::channel(false);
+    let task = tokio::spawn(async move {
+        let job = loop {
+            match job().await {
+                Ok(job) => break job,
+                Err(err) => {
+                    tracing::warn!(queue, error = %err, "queue worker waiting for the database");
+                    tokio::select! {
+                        _ = tokio::time::sleep(Duration::from_secs(5)) => {}
+                        _ = stopped.changed() => return Ok(()),
+                    }
+                }
+            }
+        };
+        let worker = Arc::new(job.worker());
+        let runner = tokio::spawn({
+            let worker = worker.clone();
+            let period = jiff::Span::new().milliseconds(period.as_millis() as i64);
+            async move { worker.run_every(period).await }
+        });
+        let _ = stopped.changed().await;
+        worker.shutdown();
+        match runner.await {
+            Ok(result) => result.map_err(|e| e.to_string()),
+            Err(e) => Err(e.to_string()),
+        }
+    });
+    Worker { stop, task }
+}
+
+/// Finished tasks of every queue are kept for underway's TTL (14 days); this deletes
+/// them after that, hourly, until the task is aborted.
+pub async fn delete_expired(pool: sqlx::PgPool) {
+    if let Err(err) = underway::queue::run_deletion(&pool).await {
+        tracing::warn!(error = %err, "expired queue tasks are no longer deleted");
+    }
+}
