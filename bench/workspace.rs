@@ -103,6 +103,8 @@ async fn main() -> anyhow::Result<()> {
     let settings = Settings::from_lookup(|k| vars.get(k).cloned())?;
     let app = Application::build(&settings, pool.clone()).await?;
     let base = format!("http://{}", app.local_addr());
+    // Imports are written by the queue workers, as in `serve`.
+    let tenant_work = capliquify::worker::tenant_work(&pool);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -247,7 +249,7 @@ async fn main() -> anyhow::Result<()> {
         "commit: {}",
         res.status()
     );
-    // The import runs in the background: wait for it to finish.
+    // A worker writes the import: wait for it to finish.
     loop {
         let view: serde_json::Value = client
             .post(format!("{base}/api/fn/get_import"))
@@ -272,6 +274,9 @@ async fn main() -> anyhow::Result<()> {
     );
 
     let _ = stop.send(());
+    for worker in tenant_work {
+        worker.shutdown().await.map_err(anyhow::Error::msg)?;
+    }
     pool.close().await;
     let mut pg = pg;
     tokio::task::spawn_blocking(move || pg.stop()).await??;

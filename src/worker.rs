@@ -1,5 +1,5 @@
-//! The background worker: delivers queued email, makes queued forecast runs and runs
-//! the scheduled billing jobs (reconciliation with Stripe, trial reminders).
+//! The background worker: delivers queued email, makes queued forecast runs, writes
+//! queued imports and runs the scheduled billing jobs (reconciliation with Stripe, trial reminders).
 //! `capliquify serve` runs it beside the web server; `capliquify worker` runs it
 //! alone, to scale it apart.
 
@@ -67,16 +67,25 @@ pub fn billing(settings: &Settings) -> anyhow::Result<Billing> {
     Ok(Billing::new(api, prices, secret))
 }
 
+/// The workers of the queues of work members start in their organizations (forecast
+/// runs, imports).
+pub fn tenant_work(pool: &PgPool) -> Vec<Worker> {
+    vec![
+        app::forecasting::queue::start_worker(pool),
+        app::workspace::import::queue::start_worker(pool),
+    ]
+}
+
 /// Everything the worker runs.
 pub struct Background {
     email: Worker,
-    forecasts: Worker,
+    tenant_work: Vec<Worker>,
     stop: tokio::sync::watch::Sender<bool>,
     billing_jobs: tokio::task::JoinHandle<()>,
     cleanup: tokio::task::JoinHandle<()>,
 }
 
-/// Starts email delivery, forecast runs and the scheduled billing jobs.
+/// Starts email delivery, forecast runs, imports and the scheduled billing jobs.
 pub fn start(settings: &Settings, pool: &PgPool, outbox: &Outbox, billing: &Billing) -> Background {
     let (stop, stopped) = tokio::sync::watch::channel(false);
     let billing_jobs = tokio::spawn(app::billing::jobs::run(
@@ -89,7 +98,7 @@ pub fn start(settings: &Settings, pool: &PgPool, outbox: &Outbox, billing: &Bill
     let cleanup = tokio::spawn(jobs::delete_expired(pool.clone()));
     Background {
         email: outbox.start_worker(),
-        forecasts: app::forecasting::queue::start_worker(pool),
+        tenant_work: tenant_work(pool),
         stop,
         billing_jobs,
         cleanup,
@@ -102,8 +111,11 @@ impl Background {
         let _ = self.stop.send(true);
         self.cleanup.abort();
         self.billing_jobs.await.map_err(|e| e.to_string())?;
-        let forecasts = self.forecasts.shutdown().await;
-        self.email.shutdown().await.and(forecasts)
+        let mut result = self.email.shutdown().await;
+        for worker in self.tenant_work {
+            result = result.and(worker.shutdown().await);
+        }
+        result
     }
 }
 
@@ -116,7 +128,7 @@ pub async fn run(settings: Settings) -> anyhow::Result<()> {
             .context("could not apply the platform migrations")?;
         let outbox = outbox(&settings, &database.pool)?;
         let worker = start(&settings, &database.pool, &outbox, &billing(&settings)?);
-        tracing::info!("worker started: email delivery, forecast runs and billing jobs");
+        tracing::info!("worker started: email delivery, forecast runs, imports and billing jobs");
         shutdown_signal().await;
         worker.shutdown().await.map_err(anyhow::Error::msg)
     }

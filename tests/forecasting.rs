@@ -283,7 +283,7 @@ async fn result_rows(app: &TestApp) -> (i64, i64) {
 #[tokio::test]
 async fn a_run_waits_in_its_queue_until_a_worker_takes_it() {
     let mut app = owner_with_sample("works").await;
-    app.stop_forecasts().await;
+    app.pause_tenant_work().await;
     assert_eq!(start_run(&app).await, StatusCode::OK);
     tokio::time::sleep(std::time::Duration::from_secs(1)).await;
     let waiting = overview(&app).await;
@@ -295,7 +295,7 @@ async fn a_run_waits_in_its_queue_until_a_worker_takes_it() {
         "one run at a time"
     );
 
-    app.start_forecasts();
+    app.resume_tenant_work();
     let o = finished(&app).await;
     assert_eq!(o["run"]["status"], "done", "{}", o["run"]);
     assert!(o["products"].as_i64().unwrap() > 0);
@@ -351,7 +351,7 @@ async fn a_run_taken_up_again_after_its_worker_stopped_starts_over() {
 #[tokio::test]
 async fn a_run_fails_with_a_reason_when_its_starter_left_before_it_was_made() {
     let mut app = owner_with_sample("works").await;
-    app.stop_forecasts().await;
+    app.pause_tenant_work().await;
     assert_eq!(start_run(&app).await, StatusCode::OK);
     let schema = schema(&app).await;
     sqlx::query(
@@ -360,7 +360,7 @@ async fn a_run_fails_with_a_reason_when_its_starter_left_before_it_was_made() {
     .execute(&app.pool)
     .await
     .unwrap();
-    app.start_forecasts();
+    app.resume_tenant_work();
     let (status, error) = loop {
         let row: (String, Option<String>) =
             sqlx::query_as(&format!("SELECT status, error FROM {schema}.forecast_runs"))
@@ -380,7 +380,7 @@ async fn a_run_fails_with_a_reason_when_its_starter_left_before_it_was_made() {
 #[tokio::test]
 async fn a_run_no_worker_took_in_time_gives_way_to_a_new_one() {
     let mut app = owner_with_sample("works").await;
-    app.stop_forecasts().await;
+    app.pause_tenant_work().await;
     assert_eq!(start_run(&app).await, StatusCode::OK);
     let schema = schema(&app).await;
     sqlx::query(&format!(
@@ -400,7 +400,7 @@ async fn a_run_no_worker_took_in_time_gives_way_to_a_new_one() {
     assert!(replaced.1.contains("replaced"), "{}", replaced.1);
 
     // Both jobs are taken; only the new run makes results.
-    app.start_forecasts();
+    app.resume_tenant_work();
     let o = finished(&app).await;
     assert_eq!(o["run"]["status"], "done", "{}", o["run"]);
     let (rows, series) = result_rows(&app).await;

@@ -1,5 +1,6 @@
 //! CSV import: upload, mapping, a report per row and column, all-or-nothing commit,
-//! plan limits, large files, viewers refused, tenants kept apart.
+//! plan limits, large files, viewers refused, tenants kept apart; imports waiting in
+//! their queue, queued twice, or outlived by their starter's membership.
 
 mod common;
 
@@ -434,4 +435,137 @@ async fn an_import_that_fails_in_the_background_writes_nothing_and_says_why() {
     .unwrap();
     assert_eq!(job(&app, "works", &again).await["can_import"], true);
     assert_eq!(commit(&app, "works", &again).await["status"], "done");
+}
+
+/// Waits (up to 30 s) for an import to leave "importing".
+async fn settled(app: &TestApp, id: &str) -> Value {
+    for _ in 0..300 {
+        let view = job(app, "works", id).await;
+        if view["status"] != "importing" {
+            return view;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("import {id} still running after 30 s");
+}
+
+#[tokio::test]
+async fn an_import_waits_in_its_queue_and_is_written_once_even_if_queued_twice() {
+    let mut app = owner().await;
+    app.pause_tenant_work().await;
+    let first = upload(
+        &app,
+        "works",
+        "products",
+        "sku,name,unit_cost,unit_price\nA-1,Alpha,1,10\n",
+    )
+    .await
+    .unwrap();
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &first)])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+    assert_eq!(job(&app, "works", &first).await["status"], "importing");
+    assert_eq!(count(&app, "works", "products").await, 0, "no worker yet");
+    app.resume_tenant_work();
+    assert_eq!(settled(&app, &first).await["status"], "done");
+    assert_eq!(count(&app, "works", "products").await, 1);
+
+    // Queued twice (a stalled import started again by hand), written once.
+    app.pause_tenant_work().await;
+    let second = upload(
+        &app,
+        "works",
+        "products",
+        "sku,name,unit_cost,unit_price\nB-1,Beta,1,10\nC-1,Gamma,1,10\n",
+    )
+    .await
+    .unwrap();
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &second)])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    sqlx::query(&format!(
+        "UPDATE {schema}.import_jobs SET progress_at = now() - interval '10 minutes' WHERE id = '{second}'"
+    ))
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &second)])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    let queued: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM underway.task WHERE task_queue_name = 'imports' AND state = 'pending'",
+    )
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(queued, 2);
+    app.resume_tenant_work();
+    let done = settled(&app, &second).await;
+    assert_eq!(done["status"], "done", "{done}");
+    assert_eq!(count(&app, "works", "products").await, 3);
+    let imports_done: i64 = sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM {schema}.import_jobs WHERE status = 'done'"
+    ))
+    .fetch_one(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(imports_done, 2);
+}
+
+#[tokio::test]
+async fn an_import_fails_with_a_reason_when_its_starter_left_before_it_was_written() {
+    let mut app = owner().await;
+    let id = upload(
+        &app,
+        "works",
+        "products",
+        "sku,name,unit_cost,unit_price\nA-1,Alpha,1,10\n",
+    )
+    .await
+    .unwrap();
+    app.pause_tenant_work().await;
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    sqlx::query(
+        "DELETE FROM memberships WHERE user_id = (SELECT id FROM users WHERE email = 'olive@example.com')",
+    )
+    .execute(&app.pool)
+    .await
+    .unwrap();
+    app.resume_tenant_work();
+    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    let report = loop {
+        let (status, report): (String, Value) = sqlx::query_as(&format!(
+            "SELECT status, report FROM {schema}.import_jobs WHERE id = '{id}'"
+        ))
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        if status != "importing" {
+            assert_eq!(status, "failed");
+            break report;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        report["errors"][0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("no longer a member"),
+        "{report}"
+    );
+    assert_eq!(count(&app, "works", "products").await, 0);
 }

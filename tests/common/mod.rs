@@ -20,7 +20,8 @@ pub struct TestApp {
     /// The dev mailbox directory (emails land here unless SMTP_URL was given).
     pub mailbox: PathBuf,
     stop: Option<tokio::sync::oneshot::Sender<()>>,
-    forecasts: Option<app::server::jobs::Worker>,
+    /// Workers of forecast runs and imports (stopped by `pause_tenant_work`).
+    tenant_work: Vec<app::server::jobs::Worker>,
     _data_dir: Option<std::sync::Arc<tempfile::TempDir>>,
 }
 
@@ -48,15 +49,16 @@ impl TestApp {
     }
 
     /// A second browser: its own cookies, same server.
-    /// Stops making forecast runs: they wait in their queue until `start_forecasts`.
-    pub async fn stop_forecasts(&mut self) {
-        if let Some(worker) = self.forecasts.take() {
-            worker.shutdown().await.expect("the forecast worker stops");
+    /// Stops making forecast runs and imports: they wait in their queues until
+    /// `resume_tenant_work`.
+    pub async fn pause_tenant_work(&mut self) {
+        for worker in self.tenant_work.drain(..) {
+            worker.shutdown().await.expect("the worker stops");
         }
     }
 
-    pub fn start_forecasts(&mut self) {
-        self.forecasts = Some(app::forecasting::queue::start_worker(&self.pool));
+    pub fn resume_tenant_work(&mut self) {
+        self.tenant_work = capliquify::worker::tenant_work(&self.pool);
     }
 
     pub fn other_browser(&self) -> TestApp {
@@ -66,7 +68,7 @@ impl TestApp {
             client: browser_client(),
             mailbox: self.mailbox.clone(),
             stop: None,
-            forecasts: None,
+            tenant_work: Vec::new(),
             _data_dir: self._data_dir.clone(),
         }
     }
@@ -187,9 +189,9 @@ pub async fn fresh_database() -> PgConnectOptions {
 pub async fn migrated_pool() -> PgPool {
     // Internal errors are only logged: show them in a failing test's output.
     capliquify::telemetry::init(capliquify::config::LogFormat::Text);
-    // Room for the two queue workers' listening connections (two each) and requests.
+    // Room for the three queue workers' listening connections (two each) and requests.
     let pool = PgPoolOptions::new()
-        .max_connections(10)
+        .max_connections(12)
         .connect_with(fresh_database().await)
         .await
         .expect("connect to the test database");
@@ -232,7 +234,7 @@ pub async fn spawn_app_with_settings(pool: PgPool, extra: &[(&str, &str)]) -> Te
         .expect("build the application");
     let addr = app.local_addr();
     let worker = app.outbox().start_worker();
-    let forecasts = app::forecasting::queue::start_worker(&pool);
+    let tenant_work = capliquify::worker::tenant_work(&pool);
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
     tokio::spawn(app.run_until(async {
         let _ = stopped.await;
@@ -244,7 +246,7 @@ pub async fn spawn_app_with_settings(pool: PgPool, extra: &[(&str, &str)]) -> Te
         client: browser_client(),
         mailbox: data_dir.path().join("mailbox"),
         stop: Some(stop),
-        forecasts: Some(forecasts),
+        tenant_work,
         _data_dir: Some(std::sync::Arc::new(data_dir)),
     }
 }

@@ -93,13 +93,8 @@ impl Outbox {
 
     /// Queues `email` in the transaction `conn` belongs to.
     pub async fn enqueue(&self, conn: &mut PgConnection, email: &Email) -> Result<(), AppError> {
-        self.job()
-            .await
-            .map_err(AppError::internal)?
-            .enqueue_using(conn, email)
-            .await
-            .map(|_| ())
-            .map_err(AppError::internal)
+        let job = self.job().await.map_err(AppError::internal)?;
+        jobs::enqueue(job, conn, email).await
     }
 
     /// An absolute link to `path` (which starts with `/`) on this site.

@@ -6,11 +6,11 @@
 use std::time::Duration;
 
 use serde::{Deserialize, Serialize};
-use sqlx::{PgConnection, PgPool};
-use underway::{Job, To};
+use sqlx::PgPool;
+use underway::Job;
 use uuid::Uuid;
 
-use crate::{AppError, server::jobs};
+use crate::server::jobs;
 
 const QUEUE: &str = "forecasts";
 
@@ -25,31 +25,10 @@ pub struct RunOrder {
 
 /// The job, with its queue registered.
 pub async fn job(pool: PgPool) -> Result<Job<RunOrder, PgPool>, underway::job::Error> {
-    Job::builder()
-        .state(pool.clone())
-        .step(|cx, order: RunOrder| async move {
-            // A run records its own failure, so there is nothing to retry.
-            super::store::execute(&cx.state, &order).await;
-            To::done()
-        })
-        .name(QUEUE)
-        .pool(pool)
-        .build()
-        .await
-}
-
-/// Queues `order` in the transaction `conn` belongs to: the run is made if and only
-/// if its row commits. `job` is got before the transaction begins, so a request
-/// never waits for a second connection while it holds one.
-pub async fn enqueue(
-    job: &Job<RunOrder, PgPool>,
-    conn: &mut PgConnection,
-    order: &RunOrder,
-) -> Result<(), AppError> {
-    job.enqueue_using(conn, order)
-        .await
-        .map(|_| ())
-        .map_err(AppError::internal)
+    jobs::single_step(QUEUE, pool, |pool, order: RunOrder| async move {
+        super::store::execute(&pool, &order).await
+    })
+    .await
 }
 
 /// Makes queued runs until the worker is shut down.

@@ -24,7 +24,8 @@ use crate::{
     billing::{Feature, gates},
     format::utc_minute,
     months,
-    tenancy::{self, TenantContext, TenantKey},
+    server::jobs,
+    tenancy::{self, TenantContext},
 };
 
 /// Months of sales history a forecast looks at, at most.
@@ -103,7 +104,7 @@ pub async fn start(
         run: id,
         horizon,
     };
-    queue::enqueue(&job, &mut tx, &order).await?;
+    jobs::enqueue(&job, &mut tx, &order).await?;
     tx.commit().await?;
     Ok(id)
 }
@@ -113,15 +114,7 @@ pub async fn start(
 /// does not outlive it; a failure is recorded on the run.
 pub async fn execute(pool: &PgPool, order: &RunOrder) {
     let made = async {
-        let ctx = tenancy::resolve(pool, &TenantKey::Id(order.tenant), order.user)
-            .await
-            .map_err(|err| match err {
-                AppError::NotFound { .. } => AppError::Denied {
-                    message: "Whoever started this run is no longer a member of the organization."
-                        .into(),
-                },
-                err => err,
-            })?;
+        let ctx = tenancy::resolve_starter(pool, order.tenant, order.user).await?;
         require(&ctx)?;
         ctx.require(Permission::EditData)?;
         run(pool, &ctx, order.run, order.horizon).await

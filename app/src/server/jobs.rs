@@ -4,7 +4,10 @@
 use std::{future::Future, sync::Arc, time::Duration};
 
 use serde::{Serialize, de::DeserializeOwned};
-use underway::Job;
+use sqlx::{PgConnection, PgPool};
+use underway::{Job, To};
+
+use crate::AppError;
 
 /// A running queue worker.
 pub struct Worker {
@@ -18,6 +21,49 @@ impl Worker {
         let _ = self.stop.send(true);
         self.task.await.map_err(|e| e.to_string())?
     }
+}
+
+/// The job of a queue whose every task is one call of `work`, which records its own
+/// failure, so nothing is retried. Building it registers the queue.
+pub async fn single_step<I, F, Fut>(
+    queue: &'static str,
+    pool: PgPool,
+    work: F,
+) -> Result<Job<I, PgPool>, underway::job::Error>
+where
+    I: Serialize + DeserializeOwned + Send + Sync + 'static,
+    F: Fn(PgPool, I) -> Fut + Copy + Send + Sync + 'static,
+    Fut: Future<Output = ()> + Send + 'static,
+{
+    Job::builder()
+        .state(pool.clone())
+        .step(move |cx, input: I| async move {
+            work(cx.state, input).await;
+            To::done()
+        })
+        .name(queue)
+        .pool(pool)
+        .build()
+        .await
+}
+
+/// Queues `input` in the transaction `conn` belongs to, so the task exists if and only
+/// if the change that asks for it commits. Get `job` before the transaction begins:
+/// registering its queue takes a connection of its own, and a request must never wait
+/// for a second connection while it holds one.
+pub async fn enqueue<I, S>(
+    job: &Job<I, S>,
+    conn: &mut PgConnection,
+    input: &I,
+) -> Result<(), AppError>
+where
+    I: Serialize + DeserializeOwned + Send + Sync + 'static,
+    S: Clone + Send + Sync + 'static,
+{
+    job.enqueue_using(conn, input)
+        .await
+        .map(|_| ())
+        .map_err(AppError::internal)
 }
 
 /// Runs the tasks of the job `job` gives once the database answers. New tasks arrive
@@ -62,7 +108,7 @@ where
 
 /// Finished tasks of every queue are kept for underway's TTL (14 days); this deletes
 /// them after that, hourly, until the task is aborted.
-pub async fn delete_expired(pool: sqlx::PgPool) {
+pub async fn delete_expired(pool: PgPool) {
     if let Err(err) = underway::queue::run_deletion(&pool).await {
         tracing::warn!(error = %err, "expired queue tasks are no longer deleted");
     }

@@ -35,7 +35,7 @@ pub use {
     registry::{Tenant, delete, find, list, purge_deleted},
     resolve::{
         TenancyConfig, TenantKey, resolve, resolve_api_key, resolve_member, resolve_request,
-        tenant_key,
+        resolve_starter, tenant_key,
     },
     schema_name::SchemaName,
 };

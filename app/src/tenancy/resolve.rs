@@ -110,6 +110,24 @@ pub async fn resolve_member(
     Ok((tenant, role))
 }
 
+/// The context for work a member queued (a forecast run, an import), made when a
+/// worker takes it: membership and status gates are checked again, so queued work
+/// does not outlive its starter's access.
+pub async fn resolve_starter(
+    pool: &PgPool,
+    tenant: Uuid,
+    user: Uuid,
+) -> Result<TenantContext, AppError> {
+    resolve(pool, &TenantKey::Id(tenant), user)
+        .await
+        .map_err(|err| match err {
+            AppError::NotFound { .. } => AppError::Denied {
+                message: "Whoever started this is no longer a member of the organization.".into(),
+            },
+            err => err,
+        })
+}
+
 /// The context of a REST API call made with a key of tenant `tenant` (the key's id
 /// stands for the actor), with the role its scope allows and the usual status gates.
 pub async fn resolve_api_key(

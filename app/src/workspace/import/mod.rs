@@ -362,6 +362,8 @@ pub fn validate(
 }
 
 #[cfg(feature = "ssr")]
+pub mod queue;
+#[cfg(feature = "ssr")]
 pub mod store;
 
 #[server(prefix = "/api/fn", endpoint = "get_import")]

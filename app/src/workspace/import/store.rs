@@ -4,12 +4,14 @@
 use sqlx::PgPool;
 use uuid::Uuid;
 
+use super::queue::{self, ImportOrder};
 use super::{ImportView, Report, Value, fields, suggest, validate};
 use crate::{
     AppError,
     accounts::Permission,
     billing::gates,
-    tenancy::{TenantContext, TenantTx},
+    server::jobs,
+    tenancy::{self, TenantContext, TenantTx},
 };
 
 /// The header row and the data rows of a CSV file.
@@ -318,14 +320,15 @@ async fn checked_rows(
     Ok(rows)
 }
 
-/// An import left "importing" this long without progress was cut off (the process
-/// stopped); it may be started again.
+/// An import left "importing" this long without progress was lost (no worker took it,
+/// or its worker stopped and none took it up again); it may be started again.
 const STALLED: &str = "interval '2 minutes'";
 
-/// Starts importing job `id` in the background after checking it (status, rows, plan
-/// limits), so those refusals come back at once; progress shows on the job's page.
+/// Queues import `id` after checking it (status, rows, plan limits), so those
+/// refusals come back at once; progress shows on the job's page.
 pub async fn start(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<(), AppError> {
     require(ctx)?;
+    let queued = queue::job(pool.clone()).await.map_err(AppError::internal)?;
     let mut tx = ctx.write(pool).await?;
     let job = load(&mut tx, id, true).await?;
     let stalled: bool = sqlx::query_scalar(&format!(
@@ -358,38 +361,71 @@ pub async fn start(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<(), A
         .bind(id)
         .execute(&mut *tx)
         .await?;
-    tx.commit().await?;
-    let (pool, ctx) = (pool.clone(), ctx.clone());
-    tokio::spawn(async move {
-        if let Err(err) = write_all(&pool, &ctx, id).await {
-            tracing::warn!(import = %id, error = %err, "import failed; nothing was written");
-            let report = Report {
-                rows: 0,
-                error_count: 1,
-                errors: vec![super::RowError {
-                    row: 0,
-                    column: String::new(),
-                    message: format!("The import stopped and nothing was written: {err}"),
-                }],
-            };
-            let _ = sqlx::query(&format!(
-                "UPDATE {}.import_jobs SET status = 'failed', report = $2 WHERE id = $1",
-                ctx.tenant().schema.quoted()
-            ))
-            .bind(id)
-            .bind(serde_json::to_value(&report).unwrap_or_default())
-            .execute(&pool)
-            .await;
-        }
-    });
-    Ok(())
+    let order = ImportOrder {
+        tenant: ctx.tenant().id,
+        user: ctx.user(),
+        import: id,
+    };
+    jobs::enqueue(&queued, &mut tx, &order).await?;
+    tx.commit().await
+}
+
+/// Writes a queued import. The member who started it is checked again (membership,
+/// the organization's standing, plan limits); a failure is recorded on the import.
+pub async fn execute(pool: &PgPool, order: &ImportOrder) {
+    let written = async {
+        let ctx = tenancy::resolve_starter(pool, order.tenant, order.user).await?;
+        require(&ctx)?;
+        write_all(pool, &ctx, order.import).await
+    }
+    .await;
+    let Err(err) = written else { return };
+    tracing::warn!(import = %order.import, error = %err, "import failed; nothing was written");
+    let report = Report {
+        rows: 0,
+        error_count: 1,
+        errors: vec![super::RowError {
+            row: 0,
+            column: String::new(),
+            message: format!("The import stopped and nothing was written: {err}"),
+        }],
+    };
+    let recorded = async {
+        let tenant = tenancy::find(pool, order.tenant)
+            .await?
+            .ok_or_else(|| AppError::not_found("Organization"))?;
+        sqlx::query(&format!(
+            "UPDATE {}.import_jobs SET status = 'failed', report = $2
+              WHERE id = $1 AND status = 'importing'",
+            tenant.schema.quoted()
+        ))
+        .bind(order.import)
+        .bind(serde_json::to_value(&report).unwrap_or_default())
+        .execute(pool)
+        .await?;
+        Ok::<_, AppError>(())
+    }
+    .await;
+    if let Err(err) = recorded {
+        tracing::warn!(import = %order.import, error = %err, "import failure not recorded");
+    }
 }
 
 /// Writes the whole file in one transaction, chunk by chunk, reporting progress on the
-/// job row from outside the transaction: every row or none.
-pub async fn write_all(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usize, AppError> {
+/// job row from outside the transaction: every row or none. An import that is not (or
+/// no longer) importing is left alone; two workers given the same import write it
+/// one after the other (an advisory lock, which leaves the row free for progress), so
+/// the second finds it done.
+async fn write_all(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<usize, AppError> {
     let mut tx = ctx.write(pool).await?;
+    sqlx::query("SELECT pg_advisory_xact_lock(hashtextextended($1::text, 0))")
+        .bind(id)
+        .execute(&mut *tx)
+        .await?;
     let job = load(&mut tx, id, false).await?;
+    if job.status != "importing" {
+        return Ok(0);
+    }
     let rows = checked_rows(&mut tx, ctx, &job).await?;
     if matches!(job.kind.as_str(), "sales" | "purchases") {
         // An order in the file replaces its lines: importing a file twice changes nothing.
