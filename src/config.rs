@@ -102,7 +102,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "ENCRYPTION_KEY",
         "(unset: generated under DATA_DIR)",
-        "32 bytes, base64 (`openssl rand -base64 32`): seals stored credentials of outside systems. Unset: a key file DATA_DIR/encryption.key is made once (development only)",
+        "32 bytes, base64 (`openssl rand -base64 32`): seals stored credentials, operators' TOTP secrets and queued email bodies; the same in every process. Unset: a key file DATA_DIR/encryption.key is made once (development only)",
     ),
     (
         "API_RATE_LIMIT_PER_MINUTE",

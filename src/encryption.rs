@@ -1,5 +1,6 @@
-//! The key that seals stored credentials: ENCRYPTION_KEY, or for development a key file
-//! under DATA_DIR made once (readable by this user only) and announced in the log.
+//! The key that seals stored secrets (credentials, TOTP secrets, queued email bodies):
+//! ENCRYPTION_KEY, or for development a key file under DATA_DIR made once (readable by
+//! this user only) and announced in the log.
 
 use std::io::Write;
 
@@ -29,7 +30,7 @@ pub fn cipher(settings: &Settings) -> anyhow::Result<Cipher> {
     file.write_all(key.as_bytes())?;
     tracing::warn!(
         path = %path.display(),
-        "ENCRYPTION_KEY is not set: generated a key file for stored credentials (set ENCRYPTION_KEY in production, and keep it: without it stored credentials cannot be read)"
+        "ENCRYPTION_KEY is not set: generated a key file for sealing stored secrets (set ENCRYPTION_KEY in production, the same in every process, and keep it: without it stored secrets cannot be read)"
     );
     Cipher::from_base64(&key).map_err(anyhow::Error::msg)
 }

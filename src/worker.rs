@@ -40,6 +40,7 @@ pub fn outbox(settings: &Settings, pool: &PgPool) -> anyhow::Result<Outbox> {
         delivery,
         retry,
         settings.public_url.as_str(),
+        crate::encryption::cipher(settings)?,
     ))
 }
 

@@ -102,6 +102,15 @@ async fn invitations_wait_for_smtp_and_arrive_exactly_once() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert!(failed > 0, "a delivery attempt failed while SMTP was down");
+    // While it waits, the queue holds recipient and subject but no link.
+    let waiting: serde_json::Value =
+        sqlx::query_scalar("SELECT input FROM underway.task WHERE task_queue_name = 'email'")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+    assert_eq!(waiting["step_input"]["to"], "new@example.com");
+    assert!(waiting["step_input"]["bodies"].is_string());
+    assert!(!waiting.to_string().contains("/invite/"), "{waiting}");
 
     // SMTP comes back: the retry delivers it.
     let dir = tempfile::tempdir().unwrap();

@@ -79,9 +79,15 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
     let result = run.value();
     let running = o.run.as_ref().filter(|r| r.status == "running").map(|r| {
         let percent = if r.total > 0 { r.done * 100 / r.total } else { 0 };
+        // The worker sets the total when it takes the run up.
+        let label = if r.total > 0 {
+            format!("Forecasting: {} of {} series ({percent}%)", r.done, r.total)
+        } else {
+            "Queued: the run starts as soon as a worker is free.".to_owned()
+        };
         view! {
             <div role="status" class="run-progress">
-                <label for="forecast-progress">{format!("Forecasting: {} of {} series ({percent}%)", r.done, r.total)}</label>
+                <label for="forecast-progress">{label}</label>
                 <progress id="forecast-progress" max=r.total.max(1).to_string() value=r.done.to_string()></progress>
             </div>
         }
