@@ -289,15 +289,7 @@ async fn a_run_waits_in_its_queue_until_a_worker_takes_it() {
     let waiting = overview(&app).await;
     assert_eq!(waiting["run"]["status"], "running");
     assert_eq!(waiting["run"]["done"], 0);
-    let page = app
-        .client
-        .get(app.url("/app/works/forecasts"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let page = app.page("/app/works/forecasts").await;
     assert!(page.contains("Queued: the run starts as soon as a worker is free."));
     assert_eq!(
         start_run(&app).await,

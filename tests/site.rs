@@ -87,15 +87,7 @@ async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
         .map(|(p, _, _)| format!("{PUBLIC}{p}"))
         .collect();
     assert_eq!(locs, expected);
-    let robots = app
-        .client
-        .get(app.url("/robots.txt"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let robots = app.page("/robots.txt").await;
     assert!(robots.contains(&format!("Sitemap: {PUBLIC}/sitemap.xml")));
     assert!(robots.contains("Disallow: /app/"));
 }
@@ -103,25 +95,9 @@ async fn the_sitemap_lists_every_public_page_and_robots_points_to_it() {
 #[tokio::test]
 async fn pricing_switches_to_annual_without_javascript() {
     let app = spawn_app().await;
-    let monthly = app
-        .client
-        .get(app.url("/pricing"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let monthly = app.page("/pricing").await;
     assert!(monthly.contains("$149 per month"));
-    let annual = app
-        .client
-        .get(app.url("/pricing?interval=year"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let annual = app.page("/pricing?interval=year").await;
     assert!(annual.contains("$1,490 per year") && annual.contains("$12,900 per year"));
     assert!(annual.contains("Imports a month"), "the comparison table");
 }
