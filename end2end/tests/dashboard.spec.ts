@@ -1,5 +1,12 @@
 import { test, expect } from '@playwright/test';
-import { createOrganization, hydrated, signUpAndVerify, uniqueEmail } from './helpers';
+import {
+  createOrganization,
+  expectAccessible,
+  expectFitsWindow,
+  hydrated,
+  signUpAndVerify,
+  uniqueEmail,
+} from './helpers';
 
 test('loading sample data fills the working-capital dashboard', async ({ page }, testInfo) => {
   const suffix = Math.floor(Math.random() * 1e9).toString(36);
@@ -13,7 +20,12 @@ test('loading sample data fills the working-capital dashboard', async ({ page },
   await expect(page.getByRole('heading', { name: 'Cash conversion cycle', exact: true })).toBeVisible();
   await expect(page.locator('.tile .value').first()).toHaveText(/\d+ days/);
   await expect(page.getByRole('img', { name: /Overdue receivables by days past due/ })).toBeVisible();
+  await expectAccessible(page, 'dashboard');
   await page.screenshot({ path: testInfo.outputPath('dashboard.png'), fullPage: true });
+  await page.setViewportSize({ width: 375, height: 800 });
+  await expectFitsWindow(page, 'dashboard on a phone');
+  await page.screenshot({ path: testInfo.outputPath('dashboard-375.png'), fullPage: true });
+  await page.setViewportSize({ width: 1280, height: 720 });
 
   // Rendered on the server: the charts are in the HTML itself.
   const html = await (await page.request.get(page.url())).text();

@@ -56,8 +56,18 @@ export async function createOrganization(page: Page, name: string, slug: string)
   await expect(page.getByRole('heading', { level: 1 })).toHaveText(`Welcome to ${name}`);
 }
 
-/** Expects no WCAG 2.1 A/AA violations on the page as it is now. */
+/** Expects no WCAG 2.1 A/AA violations on the page as it is now, and a page that fits
+ * the window's width. */
 export async function expectAccessible(page: Page, what: string) {
   const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
   expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), what).toEqual([]);
+  await expectFitsWindow(page, what);
+}
+
+/** Expects no sideways scrolling of the whole page (wide tables scroll in their own box). */
+export async function expectFitsWindow(page: Page, what: string) {
+  const overflow = await page.evaluate(
+    () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
+  );
+  expect(overflow, `${what}: wider than the window by ${overflow}px`).toBeLessThanOrEqual(0);
 }

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import AxeBuilder from '@axe-core/playwright';
+import { expectAccessible, expectFitsWindow } from './helpers';
 
 /** The public pages, as the sitemap lists them (paths only). */
 async function publicPaths(request: import('@playwright/test').APIRequestContext): Promise<string[]> {
@@ -28,13 +28,13 @@ test('every public page: 200, its own title and description, no console errors, 
     titles.add(title);
     descriptions.add(description ?? '');
 
-    const axe = await new AxeBuilder({ page }).withTags(['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']).analyze();
-    expect(axe.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(' ')}`), path).toEqual([]);
+    await expectAccessible(page, path);
     expect(errors, path).toEqual([]);
 
     const name = path === '/' ? 'home' : path.slice(1);
     for (const width of [375, 1440]) {
       await page.setViewportSize({ width, height: 900 });
+      await expectFitsWindow(page, `${path} at ${width}px`);
       await page.screenshot({ path: testInfo.outputPath(`${name}-${width}.png`), fullPage: true });
     }
     await page.setViewportSize({ width: 1280, height: 720 });

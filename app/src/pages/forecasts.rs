@@ -170,14 +170,16 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
             <section class="card">
                 <h2>{format!("Products: next {} months", o.horizon_months)}</h2>
                 <p class="muted">"Accuracy is MASE on the most recent months held out: 1.00 is as good as repeating the same month last year, lower is better. The baseline column is that repetition's own score."</p>
-                <table class="data forecasts">
-                    <thead><tr>
-                        <th scope="col">"SKU"</th><th scope="col">"Product"</th><th scope="col">"Method"</th>
-                        <th scope="col">"Accuracy (MASE)"</th><th scope="col">"Baseline"</th><th scope="col">"Forecast units"</th>
-                        <th scope="col">"On hand"</th><th scope="col">"Reorder point"</th><th scope="col">"Order now"</th><th scope="col">"Stock cash"</th>
-                    </tr></thead>
-                    <tbody>{rows}</tbody>
-                </table>
+                <div class="scroll">
+                    <table class="data forecasts">
+                        <thead><tr>
+                            <th scope="col">"SKU"</th><th scope="col">"Product"</th><th scope="col">"Method"</th>
+                            <th scope="col">"Accuracy (MASE)"</th><th scope="col">"Baseline"</th><th scope="col">"Forecast units"</th>
+                            <th scope="col">"On hand"</th><th scope="col">"Reorder point"</th><th scope="col">"Order now"</th><th scope="col">"Stock cash"</th>
+                        </tr></thead>
+                        <tbody>{rows}</tbody>
+                    </table>
+                </div>
                 <nav class="pager" aria-label="Pages">
                     {prev.map(|href| view! { <a href=href>"← Previous"</a> })}
                     <span>{format!("Page {} of {} ({} products)", o.page, o.pages, o.products)}</span>
@@ -186,10 +188,12 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
             </section>
             <section class="card">
                 <h2>"Categories"</h2>
-                <table class="data">
-                    <thead><tr><th scope="col">"Category"</th><th scope="col">"Method"</th><th scope="col">"Accuracy (MASE)"</th><th scope="col">"Forecast units"</th></tr></thead>
-                    <tbody>{categories}</tbody>
-                </table>
+                <div class="scroll">
+                    <table class="data">
+                        <thead><tr><th scope="col">"Category"</th><th scope="col">"Method"</th><th scope="col">"Accuracy (MASE)"</th><th scope="col">"Forecast units"</th></tr></thead>
+                        <tbody>{categories}</tbody>
+                    </table>
+                </div>
             </section>
         })}
     }
@@ -247,10 +251,12 @@ pub fn ProductForecastPage() -> impl IntoView {
                         </figure>
                         <section class="card">
                             <h2>"Forecast by month (80% interval)"</h2>
-                            <table class="data">
-                                <thead><tr><th scope="col">"Month"</th><th scope="col">"Units"</th><th scope="col">"Low"</th><th scope="col">"High"</th></tr></thead>
-                                <tbody>{months}</tbody>
-                            </table>
+                            <div class="scroll">
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Month"</th><th scope="col">"Units"</th><th scope="col">"Low"</th><th scope="col">"High"</th></tr></thead>
+                                    <tbody>{months}</tbody>
+                                </table>
+                            </div>
                         </section>
                     }.into_any()
                 }

@@ -211,10 +211,12 @@ fn Review(
         view! {
             <section class="card">
                 <h2>"Problems"</h2>
-                <table class="members data">
-                    <thead><tr><th scope="col">"Row"</th><th scope="col">"Field"</th><th scope="col">"Problem"</th></tr></thead>
-                    <tbody>{errors}</tbody>
-                </table>
+                <div class="scroll">
+                    <table class="members data">
+                        <thead><tr><th scope="col">"Row"</th><th scope="col">"Field"</th><th scope="col">"Problem"</th></tr></thead>
+                        <tbody>{errors}</tbody>
+                    </table>
+                </div>
                 <p class="muted">{more}</p>
             </section>
         }

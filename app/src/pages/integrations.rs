@@ -188,11 +188,13 @@ fn Integrations(
                     view! { <p class="muted">"No keys yet."</p> }.into_any()
                 } else {
                     view! {
-                        <table class="data">
-                            <thead><tr><th scope="col">"Name"</th><th scope="col">"Key"</th><th scope="col">"Access"</th>
-                                <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th></tr></thead>
-                            <tbody>{keys}</tbody>
-                        </table>
+                        <div class="scroll">
+                            <table class="data">
+                                <thead><tr><th scope="col">"Name"</th><th scope="col">"Key"</th><th scope="col">"Access"</th>
+                                    <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th></tr></thead>
+                                <tbody>{keys}</tbody>
+                            </table>
+                        </div>
                     }.into_any()
                 }}
             </section>
@@ -204,11 +206,13 @@ fn Integrations(
                 view! { <p class="muted">"No connections yet."</p> }.into_any()
             } else {
                 view! {
-                    <table class="data">
-                        <thead><tr><th scope="col">"Name"</th><th scope="col">"System"</th><th scope="col">"Status"</th>
-                            <th scope="col">"Credentials"</th><th scope="col">"Actions"</th></tr></thead>
-                        <tbody>{connections}</tbody>
-                    </table>
+                    <div class="scroll">
+                        <table class="data">
+                            <thead><tr><th scope="col">"Name"</th><th scope="col">"System"</th><th scope="col">"Status"</th>
+                                <th scope="col">"Credentials"</th><th scope="col">"Actions"</th></tr></thead>
+                            <tbody>{connections}</tbody>
+                        </table>
+                    </div>
                 }.into_any()
             }}
         </section>

@@ -56,25 +56,27 @@ pub fn MembersPage() -> impl IntoView {
                                 let me = rows.iter().find(|r| r.you).map(|r| r.role).unwrap_or(Role::Viewer);
                                 let owners = rows.iter().filter(|r| r.role == Role::Owner).count();
                                 view! {
-                                    <table class="members">
-                                        <thead>
-                                            <tr>
-                                                <th scope="col">"Name"</th>
-                                                <th scope="col">"Email"</th>
-                                                <th scope="col">"Role"</th>
-                                                <th scope="col">"Actions"</th>
-                                            </tr>
-                                        </thead>
-                                        <tbody>
-                                            {rows
-                                                .into_iter()
-                                                .map(|row| {
-                                                    let sole_owner = row.role == Role::Owner && owners == 1;
-                                                    view! { <MemberLine row me sole_owner slug=slug() change remove transfer /> }
-                                                })
-                                                .collect_view()}
-                                        </tbody>
-                                    </table>
+                                    <div class="scroll">
+                                        <table class="members">
+                                            <thead>
+                                                <tr>
+                                                    <th scope="col">"Name"</th>
+                                                    <th scope="col">"Email"</th>
+                                                    <th scope="col">"Role"</th>
+                                                    <th scope="col">"Actions"</th>
+                                                </tr>
+                                            </thead>
+                                            <tbody>
+                                                {rows
+                                                    .into_iter()
+                                                    .map(|row| {
+                                                        let sole_owner = row.role == Role::Owner && owners == 1;
+                                                        view! { <MemberLine row me sole_owner slug=slug() change remove transfer /> }
+                                                    })
+                                                    .collect_view()}
+                                            </tbody>
+                                        </table>
+                                    </div>
                                     {matches!(me, Role::Owner | Role::Admin)
                                         .then(|| view! { <InvitationsPanel slug=slug() /> })}
                                 }
@@ -190,46 +192,48 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                     view! { <p class="muted">"No invitations waiting."</p> }.into_any()
                 }
                 Ok(rows) => view! {
-                    <table class="members">
-                        <thead>
-                            <tr>
-                                <th scope="col">"Email"</th>
-                                <th scope="col">"Role"</th>
-                                <th scope="col">"Invited by"</th>
-                                <th scope="col">"Expires"</th>
-                                <th scope="col">"Actions"</th>
-                            </tr>
-                        </thead>
-                        <tbody>
-                            {rows
-                                .into_iter()
-                                .map(|row| {
-                                    let (resend_id, revoke_id) = (row.id.to_string(), row.id.to_string());
-                                    let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
-                                    view! {
-                                        <tr>
-                                            <td>{row.email.clone()}</td>
-                                            <td>{row.role.label()}</td>
-                                            <td>{row.invited_by.clone().unwrap_or_default()}</td>
-                                            <td class:error=row.expired>{row.expires.clone()}</td>
-                                            <td class="actions">
-                                                <ActionForm action=resend attr:class="inline">
-                                                    <input type="hidden" name="slug" value=resend_slug />
-                                                    <input type="hidden" name="id" value=resend_id />
-                                                    <button class="button" type="submit">"Resend"</button>
-                                                </ActionForm>
-                                                <ActionForm action=revoke attr:class="inline">
-                                                    <input type="hidden" name="slug" value=revoke_slug />
-                                                    <input type="hidden" name="id" value=revoke_id />
-                                                    <button class="button" type="submit">"Revoke"</button>
-                                                </ActionForm>
-                                            </td>
-                                        </tr>
-                                    }
-                                })
-                                .collect_view()}
-                        </tbody>
-                    </table>
+                    <div class="scroll">
+                        <table class="members">
+                            <thead>
+                                <tr>
+                                    <th scope="col">"Email"</th>
+                                    <th scope="col">"Role"</th>
+                                    <th scope="col">"Invited by"</th>
+                                    <th scope="col">"Expires"</th>
+                                    <th scope="col">"Actions"</th>
+                                </tr>
+                            </thead>
+                            <tbody>
+                                {rows
+                                    .into_iter()
+                                    .map(|row| {
+                                        let (resend_id, revoke_id) = (row.id.to_string(), row.id.to_string());
+                                        let (resend_slug, revoke_slug) = (slug.clone(), slug.clone());
+                                        view! {
+                                            <tr>
+                                                <td>{row.email.clone()}</td>
+                                                <td>{row.role.label()}</td>
+                                                <td>{row.invited_by.clone().unwrap_or_default()}</td>
+                                                <td class:error=row.expired>{row.expires.clone()}</td>
+                                                <td class="actions">
+                                                    <ActionForm action=resend attr:class="inline">
+                                                        <input type="hidden" name="slug" value=resend_slug />
+                                                        <input type="hidden" name="id" value=resend_id />
+                                                        <button class="button" type="submit">"Resend"</button>
+                                                    </ActionForm>
+                                                    <ActionForm action=revoke attr:class="inline">
+                                                        <input type="hidden" name="slug" value=revoke_slug />
+                                                        <input type="hidden" name="id" value=revoke_id />
+                                                        <button class="button" type="submit">"Revoke"</button>
+                                                    </ActionForm>
+                                                </td>
+                                            </tr>
+                                        }
+                                    })
+                                    .collect_view()}
+                            </tbody>
+                        </table>
+                    </div>
                 }
                 .into_any(),
             })

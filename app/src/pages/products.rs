@@ -167,21 +167,23 @@ fn ProductList(
             {new_link}
         </form>
         <p class="muted" role="status">{format!("{} product(s) · page {} of {}", p.total, p.page, p.pages)}</p>
-        <table class="members data">
-            <thead>
-                <tr>
-                    {sort_header("SKU", "sku")}
-                    {sort_header("Name", "name")}
-                    {sort_header("Category", "category")}
-                    {sort_header("Unit cost", "unit_cost")}
-                    {sort_header("Unit price", "unit_price")}
-                    {sort_header("Lead time", "lead_time_days")}
-                    {sort_header("On hand", "on_hand")}
-                    <th scope="col">"Actions"</th>
-                </tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="scroll">
+            <table class="members data">
+                <thead>
+                    <tr>
+                        {sort_header("SKU", "sku")}
+                        {sort_header("Name", "name")}
+                        {sort_header("Category", "category")}
+                        {sort_header("Unit cost", "unit_cost")}
+                        {sort_header("Unit price", "unit_price")}
+                        {sort_header("Lead time", "lead_time_days")}
+                        {sort_header("On hand", "on_hand")}
+                        <th scope="col">"Actions"</th>
+                    </tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
         {empty}
         <nav class="pager" aria-label="Pages">{prev}{next}</nav>
     }

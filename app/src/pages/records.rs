@@ -134,12 +134,14 @@ fn Table(p: RecordPage, query: RecordQuery, slug: String, kind: &'static str) ->
             <a href=format!("/app/{slug}/export/{}.csv", export_kind(kind)) download>"Export CSV"</a>
         </form>
         <p class="muted" role="status">{summary}</p>
-        <table class="members data">
-            <thead>
-                <tr>{head}</tr>
-            </thead>
-            <tbody>{rows}</tbody>
-        </table>
+        <div class="scroll">
+            <table class="members data">
+                <thead>
+                    <tr>{head}</tr>
+                </thead>
+                <tbody>{rows}</tbody>
+            </table>
+        </div>
         {empty}
         <nav class="pager" aria-label="Pages">{prev}{next}</nav>
     }

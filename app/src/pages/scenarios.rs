@@ -225,7 +225,7 @@ fn Scenarios(
         )}</p>
         <section class="card">
             <h2>"Comparison"</h2>
-            <div class="table-scroll">
+            <div class="scroll">
                 <table class="data scenarios">
                     <thead><tr><th scope="col">"Metric"</th>{header}</tr></thead>
                     <tbody>{body}{actions}</tbody>

@@ -196,25 +196,29 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                     <a href="/app/new">"+ New organization"</a>
                 </nav>
             </details>
-            <a href=format!("/app/{}/products", home.slug)>"Products"</a>
-            <a href=format!("/app/{}/inventory", home.slug)>"Inventory"</a>
-            <a href=format!("/app/{}/sales", home.slug)>"Sales"</a>
-            <a href=format!("/app/{}/receivables", home.slug)>"Receivables"</a>
-            <a href=format!("/app/{}/purchases", home.slug)>"Purchases"</a>
-            <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
-            <a href=format!("/app/{}/forecasts", home.slug)>"Forecasts"</a>
-            <a href=format!("/app/{}/scenarios", home.slug)>"Scenarios"</a>
-            <a href=format!("/app/{}/integrations", home.slug)>"Integrations"</a>
-            <a href=format!("/app/{}/import", home.slug)>"Import"</a>
-            <a href=format!("/app/{}/settings", home.slug)>"Company"</a>
-            <a href=format!("/app/{}/members", home.slug)>"Members"</a>
-            <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
-            <span class="user">{home.user.name.clone()}</span>
-            <ActionForm action=log_out>
-                <button class="button" type="submit">
-                    "Sign out"
-                </button>
-            </ActionForm>
+            <nav class="app-nav" aria-label="Organization">
+                <a href=format!("/app/{}/products", home.slug)>"Products"</a>
+                <a href=format!("/app/{}/inventory", home.slug)>"Inventory"</a>
+                <a href=format!("/app/{}/sales", home.slug)>"Sales"</a>
+                <a href=format!("/app/{}/receivables", home.slug)>"Receivables"</a>
+                <a href=format!("/app/{}/purchases", home.slug)>"Purchases"</a>
+                <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
+                <a href=format!("/app/{}/forecasts", home.slug)>"Forecasts"</a>
+                <a href=format!("/app/{}/scenarios", home.slug)>"Scenarios"</a>
+                <a href=format!("/app/{}/integrations", home.slug)>"Integrations"</a>
+                <a href=format!("/app/{}/import", home.slug)>"Import"</a>
+                <a href=format!("/app/{}/settings", home.slug)>"Company"</a>
+                <a href=format!("/app/{}/members", home.slug)>"Members"</a>
+                <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
+            </nav>
+            <div class="account">
+                <span class="user">{home.user.name.clone()}</span>
+                <ActionForm action=log_out>
+                    <button class="button" type="submit">
+                        "Sign out"
+                    </button>
+                </ActionForm>
+            </div>
         </div>
         {trial}
         {read_only}

@@ -99,13 +99,15 @@ pub fn AdminAuditPage() -> impl IntoView {
                         let next = (p.page < p.pages).then(|| format!("/admin/audit?{}", query_string(&q, Some(p.page + 1))));
                         view! {
                             <p class="muted">{format!("{} records", p.total)}</p>
-                            <table class="data audit">
-                                <thead><tr>
-                                    <th scope="col">"When"</th><th scope="col">"Actor"</th><th scope="col">"Tenant"</th>
-                                    <th scope="col">"Action"</th><th scope="col">"Target"</th><th scope="col">"IP"</th><th scope="col">"Details"</th>
-                                </tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
+                            <div class="scroll">
+                                <table class="data audit">
+                                    <thead><tr>
+                                        <th scope="col">"When"</th><th scope="col">"Actor"</th><th scope="col">"Tenant"</th>
+                                        <th scope="col">"Action"</th><th scope="col">"Target"</th><th scope="col">"IP"</th><th scope="col">"Details"</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
                             <nav class="pager" aria-label="Pages">
                                 {prev.map(|href| view! { <a href=href>"← Newer"</a> })}
                                 <span>{format!("Page {} of {}", p.page, p.pages)}</span>

@@ -100,13 +100,15 @@ pub fn AdminRevenuePage() -> impl IntoView {
                         </div>
                         <section class="card">
                             <h2>"MRR movement by month"</h2>
-                            <table class="data">
-                                <thead><tr>
-                                    <th scope="col">"Month"</th><th scope="col">"MRR at end"</th><th scope="col">"New"</th>
-                                    <th scope="col">"Expansion"</th><th scope="col">"Contraction"</th><th scope="col">"Churn"</th>
-                                </tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
+                            <div class="scroll">
+                                <table class="data">
+                                    <thead><tr>
+                                        <th scope="col">"Month"</th><th scope="col">"MRR at end"</th><th scope="col">"New"</th>
+                                        <th scope="col">"Expansion"</th><th scope="col">"Contraction"</th><th scope="col">"Churn"</th>
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
                         </section>
                     }.into_any()
                 }
@@ -162,15 +164,19 @@ pub fn AdminHealthPage() -> impl IntoView {
                         <section class="card">
                             <h2>"Job queue"</h2>
                             {idle}
-                            <table class="data">
-                                <thead><tr><th scope="col">"Queue"</th><th scope="col">"State"</th><th scope="col">"Jobs"</th></tr></thead>
-                                <tbody>{jobs}</tbody>
-                            </table>
+                            <div class="scroll">
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Queue"</th><th scope="col">"State"</th><th scope="col">"Jobs"</th></tr></thead>
+                                    <tbody>{jobs}</tbody>
+                                </table>
+                            </div>
                             <h2>"Tenant schemas by version"</h2>
-                            <table class="data">
-                                <thead><tr><th scope="col">"Version"</th><th scope="col">"Tenants"</th><th scope="col">"Status"</th></tr></thead>
-                                <tbody>{versions}</tbody>
-                            </table>
+                            <div class="scroll">
+                                <table class="data">
+                                    <thead><tr><th scope="col">"Version"</th><th scope="col">"Tenants"</th><th scope="col">"Status"</th></tr></thead>
+                                    <tbody>{versions}</tbody>
+                                </table>
+                            </div>
                         </section>
                     }.into_any()
                 }

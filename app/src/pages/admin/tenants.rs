@@ -108,18 +108,20 @@ pub fn AdminTenantsPage() -> impl IntoView {
                         let next = (list.page < list.pages).then(|| list_link(&q, |q| q.page = Some(list.page + 1)));
                         view! {
                             <p class="muted">{format!("{} tenants", list.total)}</p>
-                            <table class="data tenants">
-                                <thead><tr>
-                                    {sort("name", "Tenant")}
-                                    <th scope="col">"Status"</th>
-                                    {sort("plan", "Plan")}
-                                    {sort("created", "Created")}
-                                    {sort("members", "Members")}
-                                    {sort("activity", "Last activity")}
-                                    {sort("mrr", "MRR")}
-                                </tr></thead>
-                                <tbody>{rows}</tbody>
-                            </table>
+                            <div class="scroll">
+                                <table class="data tenants">
+                                    <thead><tr>
+                                        {sort("name", "Tenant")}
+                                        <th scope="col">"Status"</th>
+                                        {sort("plan", "Plan")}
+                                        {sort("created", "Created")}
+                                        {sort("members", "Members")}
+                                        {sort("activity", "Last activity")}
+                                        {sort("mrr", "MRR")}
+                                    </tr></thead>
+                                    <tbody>{rows}</tbody>
+                                </table>
+                            </div>
                             <nav class="pager" aria-label="Pages">
                                 {prev.map(|href| view! { <a href=href>"← Previous"</a> })}
                                 <span>{format!("Page {} of {}", list.page, list.pages)}</span>
@@ -312,18 +314,22 @@ fn TenantView(
         {actions}
         <section class="card">
             <h2>{format!("Members ({})", t.members.len())}</h2>
-            <table class="data">
-                <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Joined"</th></tr></thead>
-                <tbody>{members}</tbody>
-            </table>
+            <div class="scroll">
+                <table class="data">
+                    <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Joined"</th></tr></thead>
+                    <tbody>{members}</tbody>
+                </table>
+            </div>
         </section>
         <section class="card">
             <h2>"Recent audit events"</h2>
             <p><a href=format!("/admin/audit?tenant={}", t.row.slug)>"All events of this tenant"</a></p>
-            <table class="data">
-                <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Details"</th></tr></thead>
-                <tbody>{audit}</tbody>
-            </table>
+            <div class="scroll">
+                <table class="data">
+                    <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Details"</th></tr></thead>
+                    <tbody>{audit}</tbody>
+                </table>
+            </div>
         </section>
     }
 }
