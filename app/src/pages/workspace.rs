@@ -148,6 +148,23 @@ pub fn OrganizationPage() -> impl IntoView {
     }
 }
 
+/// The organization's pages, in the order its navigation lists them.
+const SECTIONS: [(&str, &str); 13] = [
+    ("products", "Products"),
+    ("inventory", "Inventory"),
+    ("sales", "Sales"),
+    ("receivables", "Receivables"),
+    ("purchases", "Purchases"),
+    ("payables", "Payables"),
+    ("forecasts", "Forecasts"),
+    ("scenarios", "Scenarios"),
+    ("integrations", "Integrations"),
+    ("import", "Import"),
+    ("settings", "Company"),
+    ("members", "Members"),
+    ("billing", "Billing"),
+];
+
 #[component]
 fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
     let log_out = ServerAction::<LogOut>::new();
@@ -197,19 +214,10 @@ fn OrganizationHomeView(home: OrganizationHome) -> impl IntoView {
                 </nav>
             </details>
             <nav class="app-nav" aria-label="Organization">
-                <a href=format!("/app/{}/products", home.slug)>"Products"</a>
-                <a href=format!("/app/{}/inventory", home.slug)>"Inventory"</a>
-                <a href=format!("/app/{}/sales", home.slug)>"Sales"</a>
-                <a href=format!("/app/{}/receivables", home.slug)>"Receivables"</a>
-                <a href=format!("/app/{}/purchases", home.slug)>"Purchases"</a>
-                <a href=format!("/app/{}/payables", home.slug)>"Payables"</a>
-                <a href=format!("/app/{}/forecasts", home.slug)>"Forecasts"</a>
-                <a href=format!("/app/{}/scenarios", home.slug)>"Scenarios"</a>
-                <a href=format!("/app/{}/integrations", home.slug)>"Integrations"</a>
-                <a href=format!("/app/{}/import", home.slug)>"Import"</a>
-                <a href=format!("/app/{}/settings", home.slug)>"Company"</a>
-                <a href=format!("/app/{}/members", home.slug)>"Members"</a>
-                <a href=format!("/app/{}/billing", home.slug)>"Billing"</a>
+                {SECTIONS
+                    .iter()
+                    .map(|(path, label)| view! { <a href=format!("/app/{}/{path}", home.slug)>{*label}</a> })
+                    .collect_view()}
             </nav>
             <div class="account">
                 <span class="user">{home.user.name.clone()}</span>
