@@ -16,7 +16,7 @@ pub async fn get_forecasts(
     super::store::overview(&pool, &ctx, Some(page.unwrap_or(1))).await
 }
 
-/// Starts forecasting the whole catalogue in the background.
+/// Queues a forecast of the whole catalogue; a worker makes it.
 #[server(prefix = "/api/fn", endpoint = "run_forecast")]
 pub async fn run_forecast(
     slug: String,

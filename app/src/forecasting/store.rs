@@ -45,7 +45,7 @@ fn this_month() -> Date {
     months::first_of(OffsetDateTime::now_utc().date())
 }
 
-/// Starts a run over the whole catalogue in the background; returns its id.
+/// Queues a run over the whole catalogue; returns its id.
 pub async fn start(
     pool: &PgPool,
     ctx: &TenantContext,
