@@ -158,7 +158,7 @@ fn CycleEstimator() -> impl IntoView {
     };
 
     view! {
-        <section class="card estimator" aria-labelledby="estimator-title">
+        <section class="card" aria-labelledby="estimator-title">
             <h2 id="estimator-title">"How much cash does your cycle tie up?"</h2>
             <form on:submit=submit>
                 <div class="field-grid">
