@@ -78,6 +78,8 @@ test('an operator signs in with TOTP, suspends and reactivates a tenant, and exp
   await suspend.getByLabel(/Reason/).fill('Card reported stolen');
   await suspend.getByRole('button', { name: 'Suspend' }).click();
   await expect(ops.locator('.tenant-status')).toHaveText('suspended by operator');
+  // No reason is carried over to the next action.
+  await expect(ops.getByRole('form', { name: 'Reactivate' }).getByLabel(/Reason/)).toHaveValue('');
   await ops.screenshot({ path: testInfo.outputPath('tenant-suspended.png'), fullPage: true });
   await expectAccessible(ops, 'tenant page');
 

@@ -214,8 +214,27 @@ fn TenantView(
         <tr><td>{a.at.clone()}</td><td>{a.actor.clone()}</td><td>{a.action.clone()}</td><td>{a.details.clone()}</td></tr>
     }).collect_view();
     let slug = t.row.slug.clone();
+    // After an action succeeds every action form starts empty again, so a reason is
+    // never carried over to the next action by mistake.
+    let actions_ref = NodeRef::<leptos::html::Section>::new();
+    Effect::new(move |_| {
+        if matches!(result.get(), Some(Ok(())))
+            && let Some(section) = actions_ref.get()
+        {
+            let forms = section.get_elements_by_tag_name("form");
+            use leptos::wasm_bindgen::JsCast;
+            for i in 0..forms.length() {
+                if let Some(form) = forms
+                    .item(i)
+                    .and_then(|n| n.dyn_into::<leptos::web_sys::HtmlFormElement>().ok())
+                {
+                    form.reset();
+                }
+            }
+        }
+    });
     let actions = (!t.deleted).then(|| view! {
-        <section class="card admin-actions">
+        <section class="card admin-actions" node_ref=actions_ref>
             <h2>"Actions"</h2>
             {if t.suspended_by_operator {
                 view! {
