@@ -174,8 +174,8 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
                     <table class="data forecasts">
                         <thead><tr>
                             <th scope="col">"SKU"</th><th scope="col">"Product"</th><th scope="col">"Method"</th>
-                            <th scope="col">"Accuracy (MASE)"</th><th scope="col">"Baseline"</th><th scope="col">"Forecast units"</th>
-                            <th scope="col">"On hand"</th><th scope="col">"Reorder point"</th><th scope="col">"Order now"</th><th scope="col">"Stock cash"</th>
+                            <th scope="col" class="num">"Accuracy (MASE)"</th><th scope="col" class="num">"Baseline"</th><th scope="col" class="num">"Forecast units"</th>
+                            <th scope="col" class="num">"On hand"</th><th scope="col" class="num">"Reorder point"</th><th scope="col" class="num">"Order now"</th><th scope="col" class="num">"Stock cash"</th>
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
@@ -190,7 +190,7 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
                 <h2>"Categories"</h2>
                 <div class="scroll">
                     <table class="data">
-                        <thead><tr><th scope="col">"Category"</th><th scope="col">"Method"</th><th scope="col">"Accuracy (MASE)"</th><th scope="col">"Forecast units"</th></tr></thead>
+                        <thead><tr><th scope="col">"Category"</th><th scope="col">"Method"</th><th scope="col" class="num">"Accuracy (MASE)"</th><th scope="col" class="num">"Forecast units"</th></tr></thead>
                         <tbody>{categories}</tbody>
                     </table>
                 </div>
@@ -253,7 +253,7 @@ pub fn ProductForecastPage() -> impl IntoView {
                             <h2>"Forecast by month (80% interval)"</h2>
                             <div class="scroll">
                                 <table class="data">
-                                    <thead><tr><th scope="col">"Month"</th><th scope="col">"Units"</th><th scope="col">"Low"</th><th scope="col">"High"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Month"</th><th scope="col" class="num">"Units"</th><th scope="col" class="num">"Low"</th><th scope="col" class="num">"High"</th></tr></thead>
                                     <tbody>{months}</tbody>
                                 </table>
                             </div>

@@ -96,7 +96,7 @@ fn ProductList(
     slug: String,
     toggle: ServerAction<SetProductActive>,
 ) -> impl IntoView {
-    let sort_header = |label: &'static str, key: &'static str| {
+    let sort_header = |label: &'static str, key: &'static str, num: bool| {
         let active = query.sort.as_deref().unwrap_or("sku") == key;
         let desc = query.dir.as_deref() == Some("desc");
         let href = link(&slug, &query, |q| {
@@ -106,7 +106,7 @@ fn ProductList(
         });
         let aria = active.then_some(if desc { "descending" } else { "ascending" });
         view! {
-            <th scope="col" aria-sort=aria>
+            <th scope="col" aria-sort=aria class:num=num>
                 <a href=href>{label}{active.then_some(if desc { " ↓" } else { " ↑" })}</a>
             </th>
         }
@@ -171,13 +171,13 @@ fn ProductList(
             <table class="members data">
                 <thead>
                     <tr>
-                        {sort_header("SKU", "sku")}
-                        {sort_header("Name", "name")}
-                        {sort_header("Category", "category")}
-                        {sort_header("Unit cost", "unit_cost")}
-                        {sort_header("Unit price", "unit_price")}
-                        {sort_header("Lead time", "lead_time_days")}
-                        {sort_header("On hand", "on_hand")}
+                        {sort_header("SKU", "sku", false)}
+                        {sort_header("Name", "name", false)}
+                        {sort_header("Category", "category", false)}
+                        {sort_header("Unit cost", "unit_cost", true)}
+                        {sort_header("Unit price", "unit_price", true)}
+                        {sort_header("Lead time", "lead_time_days", true)}
+                        {sort_header("On hand", "on_hand", true)}
                         <th scope="col">"Actions"</th>
                     </tr>
                 </thead>

@@ -96,7 +96,8 @@ fn Table(p: RecordPage, query: RecordQuery, slug: String, kind: &'static str) ->
     let head = p
         .columns
         .iter()
-        .map(|c| view! { <th scope="col">{c.clone()}</th> })
+        .zip(&numeric)
+        .map(|(c, &num)| view! { <th scope="col" class:num=num>{c.clone()}</th> })
         .collect_view();
     let rows = p
         .rows

@@ -129,7 +129,7 @@ fn Scenarios(
     ];
     let header = columns
         .iter()
-        .map(|(name, _)| view! { <th scope="col">{name.clone()}</th> })
+        .map(|(name, _)| view! { <th scope="col" class="num">{name.clone()}</th> })
         .collect_view();
     let body = metrics
         .iter()

@@ -103,8 +103,8 @@ pub fn AdminRevenuePage() -> impl IntoView {
                             <div class="scroll">
                                 <table class="data">
                                     <thead><tr>
-                                        <th scope="col">"Month"</th><th scope="col">"MRR at end"</th><th scope="col">"New"</th>
-                                        <th scope="col">"Expansion"</th><th scope="col">"Contraction"</th><th scope="col">"Churn"</th>
+                                        <th scope="col">"Month"</th><th scope="col" class="num">"MRR at end"</th><th scope="col" class="num">"New"</th>
+                                        <th scope="col" class="num">"Expansion"</th><th scope="col" class="num">"Contraction"</th><th scope="col" class="num">"Churn"</th>
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
@@ -166,14 +166,14 @@ pub fn AdminHealthPage() -> impl IntoView {
                             {idle}
                             <div class="scroll">
                                 <table class="data">
-                                    <thead><tr><th scope="col">"Queue"</th><th scope="col">"State"</th><th scope="col">"Jobs"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Queue"</th><th scope="col">"State"</th><th scope="col" class="num">"Jobs"</th></tr></thead>
                                     <tbody>{jobs}</tbody>
                                 </table>
                             </div>
                             <h2>"Tenant schemas by version"</h2>
                             <div class="scroll">
                                 <table class="data">
-                                    <thead><tr><th scope="col">"Version"</th><th scope="col">"Tenants"</th><th scope="col">"Status"</th></tr></thead>
+                                    <thead><tr><th scope="col">"Version"</th><th scope="col" class="num">"Tenants"</th><th scope="col">"Status"</th></tr></thead>
                                     <tbody>{versions}</tbody>
                                 </table>
                             </div>

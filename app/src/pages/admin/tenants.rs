@@ -88,10 +88,10 @@ pub fn AdminTenantsPage() -> impl IntoView {
                     Err(err) => failed(err),
                     Ok(list) => {
                         let q = current();
-                        let sort = |key: &'static str, label: &'static str| {
+                        let sort = |key: &'static str, label: &'static str, num: bool| {
                             let href = list_link(&q, |q| { q.sort = Some(key.into()); q.page = None; });
                             let active = q.sort.as_deref().unwrap_or("created") == key;
-                            view! { <th scope="col" aria-sort=active.then_some("descending")><a href=href>{label}</a></th> }
+                            view! { <th scope="col" class:num=num aria-sort=active.then_some("descending")><a href=href>{label}</a></th> }
                         };
                         let rows = list.rows.into_iter().map(|t| view! {
                             <tr>
@@ -111,13 +111,13 @@ pub fn AdminTenantsPage() -> impl IntoView {
                             <div class="scroll">
                                 <table class="data tenants">
                                     <thead><tr>
-                                        {sort("name", "Tenant")}
+                                        {sort("name", "Tenant", false)}
                                         <th scope="col">"Status"</th>
-                                        {sort("plan", "Plan")}
-                                        {sort("created", "Created")}
-                                        {sort("members", "Members")}
-                                        {sort("activity", "Last activity")}
-                                        {sort("mrr", "MRR")}
+                                        {sort("plan", "Plan", false)}
+                                        {sort("created", "Created", false)}
+                                        {sort("members", "Members", true)}
+                                        {sort("activity", "Last activity", false)}
+                                        {sort("mrr", "MRR", true)}
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
