@@ -36,8 +36,8 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     ),
     (
         "DATABASE_MAX_CONNECTIONS",
-        "20",
-        "Size of the database connection pool (each job queue's worker keeps two)",
+        "30",
+        "Size of the database connection pool (the queue workers use up to 15 of it)",
     ),
     (
         "DATABASE_MAX_LIFETIME_SECS",
@@ -292,7 +292,7 @@ impl Settings {
             listen_addr,
             public_url,
             base_domain,
-            db_max_connections: number("DATABASE_MAX_CONNECTIONS", 20, 1)? as u32,
+            db_max_connections: number("DATABASE_MAX_CONNECTIONS", 30, 1)? as u32,
             db_max_lifetime: Duration::from_secs(number("DATABASE_MAX_LIFETIME_SECS", 1800, 1)?),
             db_idle_timeout: Duration::from_secs(number("DATABASE_IDLE_TIMEOUT_SECS", 300, 1)?),
             shutdown_grace: Duration::from_secs(number("SHUTDOWN_GRACE_SECS", 20, 0)?),
@@ -338,7 +338,7 @@ mod tests {
         assert!(s.database_url.is_none());
         assert_eq!(s.listen_addr.to_string(), "127.0.0.1:3000");
         assert_eq!(s.public_origin(), "http://127.0.0.1:3000");
-        assert_eq!(s.db_max_connections, 20);
+        assert_eq!(s.db_max_connections, 30);
         assert_eq!(s.log_format, LogFormat::Text);
     }
 

@@ -195,9 +195,9 @@ pub async fn fresh_database() -> PgConnectOptions {
 pub async fn migrated_pool() -> PgPool {
     // Internal errors are only logged: show them in a failing test's output.
     capliquify::telemetry::init(capliquify::config::LogFormat::Text);
-    // Room for the three queue workers' listening connections (two each) and requests.
+    // Room for the queue workers (up to 15 connections when all are busy) and requests.
     let pool = PgPoolOptions::new()
-        .max_connections(12)
+        .max_connections(20)
         .connect_with(fresh_database().await)
         .await
         .expect("connect to the test database");

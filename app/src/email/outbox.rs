@@ -200,6 +200,8 @@ impl Outbox {
                 async move { outbox.job().await.cloned() }
             },
             period,
+            // Four at a time, so slow SMTP round trips overlap; each holds a connection.
+            4,
         )
     }
 }

@@ -34,5 +34,7 @@ pub async fn job(pool: PgPool) -> Result<Job<RunOrder, PgPool>, underway::job::E
 /// Makes queued runs until the worker is shut down.
 pub fn start_worker(pool: &PgPool) -> jobs::Worker {
     let pool = pool.clone();
-    jobs::start(QUEUE, move || job(pool.clone()), Duration::from_secs(5))
+    // One at a time per process: each holds two connections while it runs (the
+    // task's and its own) and keeps a core busy; more nodes run more.
+    jobs::start(QUEUE, move || job(pool.clone()), Duration::from_secs(5), 1)
 }

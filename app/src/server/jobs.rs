@@ -66,10 +66,16 @@ where
         .map_err(AppError::internal)
 }
 
-/// Runs the tasks of the job `job` gives once the database answers. New tasks arrive
-/// at once (LISTEN/NOTIFY); due retries and tasks a stopped worker left are found by
-/// polling every `period`.
-pub fn start<I, S, F, Fut>(queue: &'static str, job: F, period: Duration) -> Worker
+/// Runs the tasks of the job `job` gives once the database answers, at most
+/// `concurrency` at a time (each holds a pooled connection for as long as it runs).
+/// New tasks arrive at once (LISTEN/NOTIFY); due retries and tasks a stopped worker
+/// left are found by polling every `period`.
+pub fn start<I, S, F, Fut>(
+    queue: &'static str,
+    job: F,
+    period: Duration,
+    concurrency: usize,
+) -> Worker
 where
     I: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Clone + Send + Sync + 'static,
@@ -90,7 +96,9 @@ where
                 }
             }
         };
-        let worker = Arc::new(job.worker());
+        let mut worker = job.worker();
+        worker.set_concurrency_limit(concurrency);
+        let worker = Arc::new(worker);
         let runner = tokio::spawn({
             let worker = worker.clone();
             let period = jiff::Span::new().milliseconds(period.as_millis() as i64);

@@ -34,5 +34,7 @@ pub async fn job(pool: PgPool) -> Result<Job<ImportOrder, PgPool>, underway::job
 /// Writes queued imports until the worker is shut down.
 pub fn start_worker(pool: &PgPool) -> jobs::Worker {
     let pool = pool.clone();
-    jobs::start(QUEUE, move || job(pool.clone()), Duration::from_secs(5))
+    // One at a time per process: each holds up to three connections while it runs
+    // (the task's, its transaction's and one for progress); more nodes run more.
+    jobs::start(QUEUE, move || job(pool.clone()), Duration::from_secs(5), 1)
 }
