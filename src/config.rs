@@ -109,6 +109,11 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "120",
         "Requests per minute each REST API key may make (per server process)",
     ),
+    (
+        "TRUSTED_PROXY_HOPS",
+        "0",
+        "Proxies in front of the server whose X-Forwarded-For is believed (1 behind one load balancer); 0 uses the socket's address",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -155,6 +160,7 @@ pub struct Settings {
     pub billing_jobs_every: Duration,
     pub encryption_key: Option<SecretString>,
     pub api_rate_per_minute: std::num::NonZeroU32,
+    pub trusted_proxy_hops: usize,
 }
 
 impl Settings {
@@ -284,6 +290,7 @@ impl Settings {
                 number("API_RATE_LIMIT_PER_MINUTE", 120, 1)?.min(u64::from(u32::MAX)) as u32,
             )
             .expect("at least 1"),
+            trusted_proxy_hops: number("TRUSTED_PROXY_HOPS", 0, 0)?.min(16) as usize,
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),

@@ -273,3 +273,35 @@ fn pages_finish_while_other_routers_are_built() {
         stalled.len()
     );
 }
+
+#[tokio::test]
+async fn the_client_address_comes_from_trusted_proxies_only() {
+    // A client that claims 1.1.1.1, behind one proxy that saw 203.0.113.7.
+    for (hops, recorded) in [("0", "127.0.0.1"), ("1", "203.0.113.7")] {
+        let app = common::spawn_app_with_settings(
+            common::migrated_pool().await,
+            &[("TRUSTED_PROXY_HOPS", hops)],
+        )
+        .await;
+        let res = app
+            .client
+            .post(app.url("/api/fn/log_in"))
+            .header("origin", app.origin())
+            .header("x-forwarded-for", "1.1.1.1, 203.0.113.7")
+            .form(&[
+                ("email", "nobody@example.com"),
+                ("password", "not the password"),
+            ])
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+        let ip: String = sqlx::query_scalar(
+            "SELECT host(ip) FROM audit_log WHERE action = 'user.sign_in_failed'",
+        )
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+        assert_eq!(ip, recorded, "TRUSTED_PROXY_HOPS={hops}");
+    }
+}

@@ -1,5 +1,5 @@
 import { test, expect } from '@playwright/test';
-import { createOrganization, openEmail, signUpAndVerify, uniqueEmail } from './helpers';
+import { createOrganization, hydrated, openEmail, signUpAndVerify, uniqueEmail } from './helpers';
 
 test('importing products and stock from CSV fills the dashboard; a viewer cannot edit', async ({ page }) => {
   const suffix = Math.floor(Math.random() * 1e9).toString(36);
@@ -37,6 +37,8 @@ test('importing products and stock from CSV fills the dashboard; a viewer cannot
   // A viewer sees the products but no way to change them.
   const viewerEmail = uniqueEmail('viewer');
   await page.getByRole('link', { name: 'Members' }).click();
+  await expect(page.getByRole('heading', { name: 'Members', level: 1 })).toBeVisible();
+  await hydrated(page);
   await page.getByLabel('Email').fill(viewerEmail);
   await page.getByLabel('Role').selectOption('viewer');
   await page.getByRole('button', { name: 'Send invitation' }).click();

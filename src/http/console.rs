@@ -1,18 +1,20 @@
 //! The operators' console at the HTTP layer: hiding it from everyone else, and the
 //! audit log's CSV download.
 
-use std::net::SocketAddr;
-
 use app::{
     AppError,
     admin::{
         AuditQuery, audit_log,
         session::{self, Stage},
     },
-    server::audit::{self, Actor},
+    server::{
+        audit::{self, Actor},
+        client_ip::ClientIp,
+    },
 };
 use axum::{
-    extract::{ConnectInfo, Query, Request, State},
+    Extension,
+    extract::{Query, Request, State},
     http::{Uri, header},
     middleware::Next,
     response::{IntoResponse, Response},
@@ -50,7 +52,7 @@ pub async fn hide(State(state): State<AppState>, mut req: Request, next: Next) -
 pub async fn audit_csv(
     State(state): State<AppState>,
     session: Session,
-    ConnectInfo(addr): ConnectInfo<SocketAddr>,
+    client: Option<Extension<ClientIp>>,
     Query(query): Query<AuditQuery>,
 ) -> Response {
     let result = async {
@@ -62,7 +64,7 @@ pub async fn audit_csv(
             None,
             "audit.exported",
             "",
-            Some(addr.ip()),
+            client.map(|Extension(ClientIp(ip))| ip),
             &serde_json::to_value(&query).map_err(AppError::internal)?,
         )
         .await?;

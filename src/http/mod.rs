@@ -1,5 +1,6 @@
 //! The HTTP stack: routes, middleware and the server loop.
 
+mod client_ip;
 mod console;
 mod csrf;
 mod exports;
@@ -44,6 +45,7 @@ pub struct AppState {
     pub billing: Billing,
     pub cipher: app::integrations::crypto::Cipher,
     pub api_rate_per_minute: std::num::NonZeroU32,
+    pub trusted_proxy_hops: usize,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -148,6 +150,10 @@ pub fn router(state: AppState) -> Router {
             security_headers::add,
         ))
         .layer(middleware::from_fn(request_log::log_and_tag))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            client_ip::tag,
+        ))
         .with_state(state)
 }
 
@@ -175,6 +181,7 @@ impl Application {
             billing: crate::worker::billing(settings)?,
             cipher: crate::encryption::cipher(settings)?,
             api_rate_per_minute: settings.api_rate_per_minute,
+            trusted_proxy_hops: settings.trusted_proxy_hops,
             pool,
             leptos,
             started_at: Instant::now(),

@@ -2,6 +2,7 @@
 
 pub mod audit;
 pub mod audit_chain;
+pub mod client_ip;
 pub mod db;
 pub mod jobs;
 pub mod process;

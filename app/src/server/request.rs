@@ -1,12 +1,13 @@
 //! What a server function needs from the request it serves.
 
-use std::net::{IpAddr, SocketAddr};
+use std::net::IpAddr;
 
-use axum::extract::ConnectInfo;
+use axum::Extension;
 use leptos::prelude::use_context;
 use sqlx::PgPool;
 use tower_sessions::Session;
 
+use super::client_ip::ClientIp;
 use crate::AppError;
 
 /// The connection pool (provided to every render and server function).
@@ -21,12 +22,12 @@ pub async fn session() -> Result<Session, AppError> {
         .map_err(|e| AppError::internal(format!("no session layer: {e}")))
 }
 
-/// The address the request came from.
+/// The address the request came from (see [`super::client_ip`]).
 pub async fn client_ip() -> Option<IpAddr> {
-    leptos_axum::extract::<ConnectInfo<SocketAddr>>()
+    leptos_axum::extract::<Extension<ClientIp>>()
         .await
         .ok()
-        .map(|ConnectInfo(addr)| addr.ip())
+        .map(|Extension(ClientIp(ip))| ip)
 }
 
 /// The email outbox (provided like the pool).

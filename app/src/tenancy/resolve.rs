@@ -198,8 +198,8 @@ where
             })?;
         let ip = parts
             .extensions
-            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
-            .map(|c| c.0.ip());
+            .get::<crate::server::client_ip::ClientIp>()
+            .map(|c| c.0);
         resolve_request(&pool, &session, &key, parts.uri.path(), ip).await
     }
 }
