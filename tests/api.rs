@@ -455,3 +455,37 @@ async fn only_owners_and_admins_manage_keys_and_connections_of_their_own_organiz
         .unwrap();
     assert_eq!(keys, 1);
 }
+
+#[tokio::test]
+async fn an_address_guessing_keys_is_refused_before_any_lookup() {
+    let app = two_tenants("100").await;
+    let (valid, _) = key(&app, "works", "read").await;
+    for i in 0..30 {
+        let guess = format!("cql_{i:0>43}");
+        assert_eq!(
+            get(&app, Some(&guess), "/metrics").await.status(),
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let res = get(&app, Some("cql_one_too_many"), "/metrics").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(res.headers().contains_key("retry-after"));
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("unknown API keys from this address"),
+        "{body}"
+    );
+    // For the rest of the minute the address is refused, whatever key it sends.
+    assert_eq!(
+        get(&app, Some(&valid), "/metrics").await.status(),
+        StatusCode::TOO_MANY_REQUESTS
+    );
+    // Sending no key at all is not guessing.
+    assert_eq!(
+        get(&app, None, "/openapi.json").await.status(),
+        StatusCode::OK
+    );
+}

@@ -8,6 +8,8 @@ pub mod openapi;
 pub use api::*;
 
 #[cfg(feature = "ssr")]
+pub mod bad_keys;
+#[cfg(feature = "ssr")]
 pub mod credentials;
 #[cfg(feature = "ssr")]
 pub mod crypto;

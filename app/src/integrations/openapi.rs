@@ -203,7 +203,7 @@ fn operation(e: &Endpoint) -> Value {
         "400": error("A parameter could not be read"),
         "401": error("No API key, or one that is unknown or revoked"),
         "403": error("The plan lacks the feature (with the plan and an upgrade URL), or the key is read-only"),
-        "429": { "description": "Too many requests for this key", "headers": { "Retry-After": {
+        "429": { "description": "Too many requests for this key, or too many unknown keys from this address", "headers": { "Retry-After": {
             "description": "Seconds to wait", "schema": { "type": "integer" } } },
             "content": { "application/json": { "schema": { "$ref": "#/components/schemas/Error" } } } },
     });

@@ -3,12 +3,12 @@
 //! and every authenticated call counts as usage. Responses are JSON; errors use the
 //! application's error shape.
 
-use std::{collections::HashMap, num::NonZeroU32, sync::Arc};
+use std::{collections::HashMap, net::IpAddr, num::NonZeroU32, sync::Arc, time::Duration};
 
 use axum::{
     Json, Router,
-    extract::{Query, State},
-    http::{HeaderMap, HeaderValue, StatusCode, header},
+    extract::{FromRequestParts, Query, State},
+    http::{HeaderMap, HeaderValue, StatusCode, header, request::Parts},
     response::{IntoResponse, Response},
     routing::{MethodRouter, get},
 };
@@ -17,10 +17,14 @@ use serde_json::{Value, json};
 use sqlx::{PgPool, Row, postgres::PgRow};
 use uuid::Uuid;
 
-use super::keys::{self, Authenticated};
+use super::{
+    bad_keys::BadKeys,
+    keys::{self, Authenticated},
+};
 use crate::{
     AppError,
     billing::{Feature, gates},
+    server::client_ip::ClientIp,
     tenancy::{self, TenantContext},
 };
 
@@ -28,8 +32,12 @@ use crate::{
 pub struct ApiState {
     pool: PgPool,
     limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    bad_keys: Arc<BadKeys>,
     origin: Arc<str>,
 }
+
+/// Unknown keys one address may present in a minute before it is refused.
+const BAD_KEYS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("not zero");
 
 /// The `/api/v1` router (nested by the HTTP layer), limited to `per_minute` requests per
 /// key.
@@ -37,6 +45,7 @@ pub fn router(pool: PgPool, per_minute: NonZeroU32, origin: &str) -> Router {
     let state = ApiState {
         pool,
         limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        bad_keys: Arc::new(BadKeys::new(BAD_KEYS_PER_MINUTE)),
         origin: origin.into(),
     };
     Router::new()
@@ -56,6 +65,40 @@ async fn openapi(State(state): State<ApiState>) -> Json<Value> {
     Json(super::openapi::document(&state.origin))
 }
 
+/// 429 with Retry-After in whole seconds, rounded up.
+fn rate_limited(wait: Duration, what: &str) -> Response {
+    let secs = wait.as_secs() + 1;
+    let mut response = AppError::RateLimited {
+        message: format!("{what}: try again in {secs} s."),
+    }
+    .into_response();
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+    response
+}
+
+fn bad_keys_refusal(wait: Duration) -> Response {
+    rate_limited(wait, "Too many unknown API keys from this address")
+}
+
+/// Who calls: the request's headers (with the key) and address.
+struct Caller {
+    headers: HeaderMap,
+    ip: Option<IpAddr>,
+}
+
+impl<S: Send + Sync> FromRequestParts<S> for Caller {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(Self {
+            headers: parts.headers.clone(),
+            ip: parts.extensions.get::<ClientIp>().map(|c| c.0),
+        })
+    }
+}
+
 fn unauthenticated() -> Response {
     (
         StatusCode::UNAUTHORIZED,
@@ -72,10 +115,14 @@ fn unauthenticated() -> Response {
 /// integrations, with write scope when `write`. Counts the call.
 async fn authorize(
     state: &ApiState,
-    headers: &HeaderMap,
+    caller: &Caller,
     write: bool,
 ) -> Result<TenantContext, Response> {
-    let presented = headers
+    if let Some(wait) = caller.ip.and_then(|ip| state.bad_keys.refused_for(ip)) {
+        return Err(bad_keys_refusal(wait));
+    }
+    let presented = caller
+        .headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.strip_prefix("Bearer "))
@@ -85,22 +132,17 @@ async fn authorize(
     };
     let key: Authenticated = match keys::authenticate(&state.pool, presented).await {
         Ok(Some(key)) => key,
-        Ok(None) => return Err(unauthenticated()),
+        Ok(None) => {
+            return Err(match caller.ip.and_then(|ip| state.bad_keys.failed(ip)) {
+                Some(wait) => bad_keys_refusal(wait),
+                None => unauthenticated(),
+            });
+        }
         Err(err) => return Err(err.into_response()),
     };
     if let Err(not_until) = state.limiter.check_key(&key.key_id) {
-        let wait = not_until
-            .wait_time_from(state.limiter.clock().now())
-            .as_secs()
-            + 1;
-        let mut response = AppError::RateLimited {
-            message: format!("Too many requests with this key: try again in {wait} s."),
-        }
-        .into_response();
-        response
-            .headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return Err(response);
+        let wait = not_until.wait_time_from(state.limiter.clock().now());
+        return Err(rate_limited(wait, "Too many requests with this key"));
     }
     let ctx = tenancy::resolve_api_key(&state.pool, key.tenant_id, key.key_id, key.scope.role())
         .await
@@ -141,13 +183,13 @@ fn paging(query: &HashMap<String, String>) -> Result<(i64, i64), AppError> {
 /// must select `count(*) OVER () AS total`) and shapes each row with `item`.
 async fn list(
     state: &ApiState,
-    headers: &HeaderMap,
+    caller: &Caller,
     query: &HashMap<String, String>,
     sql: &str,
     filter: Option<String>,
     item: fn(&PgRow) -> Result<Value, sqlx::Error>,
 ) -> Response {
-    let ctx = match authorize(state, headers, false).await {
+    let ctx = match authorize(state, caller, false).await {
         Ok(ctx) => ctx,
         Err(response) => return response,
     };
@@ -177,7 +219,7 @@ async fn list(
 
 async fn products(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    caller: Caller,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
     let q = query
@@ -186,7 +228,7 @@ async fn products(
         .unwrap_or_default();
     list(
         &state,
-        &headers,
+        &caller,
         &query,
         "SELECT id, sku, name, category, unit_cost::float8 AS unit_cost, unit_price::float8 AS unit_price,
                 lead_time_days, active, count(*) OVER () AS total
@@ -221,10 +263,10 @@ struct NewProduct {
 
 async fn create_product(
     State(state): State<ApiState>,
-    headers: HeaderMap,
+    caller: Caller,
     body: Result<Json<NewProduct>, axum::extract::rejection::JsonRejection>,
 ) -> Response {
-    let ctx = match authorize(&state, &headers, true).await {
+    let ctx = match authorize(&state, &caller, true).await {
         Ok(ctx) => ctx,
         Err(response) => return response,
     };
@@ -261,9 +303,9 @@ struct Listing {
 fn listing(l: &'static Listing) -> MethodRouter<ApiState> {
     get(
         move |State(state): State<ApiState>,
-              headers: HeaderMap,
+              caller: Caller,
               Query(query): Query<HashMap<String, String>>| async move {
-            list(&state, &headers, &query, l.sql, None, l.item).await
+            list(&state, &caller, &query, l.sql, None, l.item).await
         },
     )
 }
@@ -325,8 +367,8 @@ const INVOICES: Listing = Listing {
     },
 };
 
-async fn metrics(State(state): State<ApiState>, headers: HeaderMap) -> Response {
-    let ctx = match authorize(&state, &headers, false).await {
+async fn metrics(State(state): State<ApiState>, caller: Caller) -> Response {
+    let ctx = match authorize(&state, &caller, false).await {
         Ok(ctx) => ctx,
         Err(response) => return response,
     };
@@ -347,8 +389,8 @@ async fn metrics(State(state): State<ApiState>, headers: HeaderMap) -> Response 
     }
 }
 
-async fn forecasts(State(state): State<ApiState>, headers: HeaderMap) -> Response {
-    let ctx = match authorize(&state, &headers, false).await {
+async fn forecasts(State(state): State<ApiState>, caller: Caller) -> Response {
+    let ctx = match authorize(&state, &caller, false).await {
         Ok(ctx) => ctx,
         Err(response) => return response,
     };

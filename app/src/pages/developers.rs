@@ -43,7 +43,7 @@ pub fn ApiReferencePage() -> impl IntoView {
             <pre><code>"curl -H 'Authorization: Bearer cql_…' https://your-host/api/v1/products"</code></pre>
             <p>"A key belongs to one organization and reads only its data. Read keys can only read; read and write keys can also create. Revoked keys are refused at once."</p>
             <h2>"Limits and usage"</h2>
-            <p>"Each key may make a limited number of requests per minute (120 by default). Past it, the answer is 429 with a Retry-After header in seconds. Every call is counted as usage and shown on the Integrations page."</p>
+            <p>"Each key may make a limited number of requests per minute (120 by default). Past it, the answer is 429 with a Retry-After header in seconds; so is every request from an address that sent too many unknown keys in the last minute. Every call is counted as usage and shown on the Integrations page."</p>
             <h2>"Errors"</h2>
             <p>"Errors are JSON with a "<code>"code"</code>" and a "<code>"message"</code>": 400 unreadable parameters, 401 missing or invalid key, 403 read-only key or a plan without the feature (then also "
                 <code>"feature"</code>", "<code>"plan"</code>" and "<code>"upgrade_url"</code>"), 404 unknown endpoint, 422 validation with "<code>"fields"</code>", 429 rate limited."</p>
