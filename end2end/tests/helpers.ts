@@ -65,7 +65,7 @@ export async function expectAccessible(page: Page, what: string) {
 }
 
 /** Expects no sideways scrolling of the whole page (wide tables scroll in their own box). */
-export async function expectFitsWindow(page: Page, what: string) {
+async function expectFitsWindow(page: Page, what: string) {
   const overflow = await page.evaluate(
     () => document.documentElement.scrollWidth - document.documentElement.clientWidth,
   );

@@ -40,7 +40,7 @@ pub fn ApiReferencePage() -> impl IntoView {
                 <a href="/api/v1/openapi.json">"/api/v1/openapi.json"</a>" (OpenAPI 3.0)."</p>
             <h2>"Authentication"</h2>
             <p>"Owners and admins create API keys under Integrations in the app. A key is shown once; keep it like a password. Send it with every request:"</p>
-            <pre><code>"curl -H 'Authorization: Bearer cql_…' https://your-host/api/v1/products"</code></pre>
+            <pre tabindex="0"><code>"curl -H 'Authorization: Bearer cql_…' https://your-host/api/v1/products"</code></pre>
             <p>"A key belongs to one organization and reads only its data. Read keys can only read; read and write keys can also create. Revoked keys are refused at once."</p>
             <h2>"Limits and usage"</h2>
             <p>"Each key may make a limited number of requests per minute (120 by default). Past it, the answer is 429 with a Retry-After header in seconds; so is every request from an address that sent too many unknown keys in the last minute. Every call is counted as usage and shown on the Integrations page."</p>

@@ -2,6 +2,7 @@
 //! reorder suggestions per product and category) and `/app/{slug}/forecasts/{id}`
 //! (one product: history, forecast and interval, and its stock policy).
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -170,7 +171,7 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
             <section class="card">
                 <h2>{format!("Products: next {} months", o.horizon_months)}</h2>
                 <p class="muted">"Accuracy is MASE on the most recent months held out: 1.00 is as good as repeating the same month last year, lower is better. The baseline column is that repetition's own score."</p>
-                <div class="scroll">
+                <ScrollBox label="Product forecasts">
                     <table class="data forecasts">
                         <thead><tr>
                             <th scope="col">"SKU"</th><th scope="col">"Product"</th><th scope="col">"Method"</th>
@@ -179,7 +180,7 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
                         </tr></thead>
                         <tbody>{rows}</tbody>
                     </table>
-                </div>
+                </ScrollBox>
                 <nav class="pager" aria-label="Pages">
                     {prev.map(|href| view! { <a href=href>"← Previous"</a> })}
                     <span>{format!("Page {} of {} ({} products)", o.page, o.pages, o.products)}</span>
@@ -188,12 +189,12 @@ fn Overview(o: ForecastOverview, slug: String, run: ServerAction<RunForecast>) -
             </section>
             <section class="card">
                 <h2>"Categories"</h2>
-                <div class="scroll">
+                <ScrollBox label="Category forecasts">
                     <table class="data">
                         <thead><tr><th scope="col">"Category"</th><th scope="col">"Method"</th><th scope="col" class="num">"Accuracy (MASE)"</th><th scope="col" class="num">"Forecast units"</th></tr></thead>
                         <tbody>{categories}</tbody>
                     </table>
-                </div>
+                </ScrollBox>
             </section>
         })}
     }
@@ -251,12 +252,12 @@ pub fn ProductForecastPage() -> impl IntoView {
                         </figure>
                         <section class="card">
                             <h2>"Forecast by month (80% interval)"</h2>
-                            <div class="scroll">
+                            <ScrollBox label="Forecast by month">
                                 <table class="data">
                                     <thead><tr><th scope="col">"Month"</th><th scope="col" class="num">"Units"</th><th scope="col" class="num">"Low"</th><th scope="col" class="num">"High"</th></tr></thead>
                                     <tbody>{months}</tbody>
                                 </table>
-                            </div>
+                            </ScrollBox>
                         </section>
                     }.into_any()
                 }

@@ -2,6 +2,7 @@
 //! JavaScript), then `/app/{slug}/import/{id}`: map columns, read the validation
 //! report per row and column, and import every row or none.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -211,12 +212,12 @@ fn Review(
         view! {
             <section class="card">
                 <h2>"Problems"</h2>
-                <div class="scroll">
+                <ScrollBox label="Problems">
                     <table class="members data">
                         <thead><tr><th scope="col">"Row"</th><th scope="col">"Field"</th><th scope="col">"Problem"</th></tr></thead>
                         <tbody>{errors}</tbody>
                     </table>
-                </div>
+                </ScrollBox>
                 <p class="muted">{more}</p>
             </section>
         }
@@ -225,12 +226,12 @@ fn Review(
         view! {
             <section class="card">
                 <h2>"First rows of the file"</h2>
-                <div class="scroll">
+                <ScrollBox label="First rows of the file">
                     <table class="members data">
                         <thead><tr>{preview_head}</tr></thead>
                         <tbody>{preview_rows}</tbody>
                     </table>
-                </div>
+                </ScrollBox>
             </section>
         }
     });

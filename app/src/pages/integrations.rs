@@ -2,6 +2,7 @@
 //! revocable) with this month's API calls, and credentials of outside systems (sealed
 //! at rest, never shown again).
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
@@ -188,13 +189,13 @@ fn Integrations(
                     view! { <p class="muted">"No keys yet."</p> }.into_any()
                 } else {
                     view! {
-                        <div class="scroll">
+                        <ScrollBox label="API keys">
                             <table class="data">
                                 <thead><tr><th scope="col">"Name"</th><th scope="col">"Key"</th><th scope="col">"Access"</th>
                                     <th scope="col">"Created"</th><th scope="col">"Last used"</th><th scope="col">"Status"</th></tr></thead>
                                 <tbody>{keys}</tbody>
                             </table>
-                        </div>
+                        </ScrollBox>
                     }.into_any()
                 }}
             </section>
@@ -206,13 +207,13 @@ fn Integrations(
                 view! { <p class="muted">"No connections yet."</p> }.into_any()
             } else {
                 view! {
-                    <div class="scroll">
+                    <ScrollBox label="Connected systems">
                         <table class="data">
                             <thead><tr><th scope="col">"Name"</th><th scope="col">"System"</th><th scope="col">"Status"</th>
                                 <th scope="col">"Credentials"</th><th scope="col">"Actions"</th></tr></thead>
                             <tbody>{connections}</tbody>
                         </table>
-                    </div>
+                    </ScrollBox>
                 }.into_any()
             }}
         </section>

@@ -1,5 +1,6 @@
 //! `/app/{slug}/members`: who belongs to the organization, and changing that.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{components::Redirect, hooks::use_params_map};
@@ -56,7 +57,7 @@ pub fn MembersPage() -> impl IntoView {
                                 let me = rows.iter().find(|r| r.you).map(|r| r.role).unwrap_or(Role::Viewer);
                                 let owners = rows.iter().filter(|r| r.role == Role::Owner).count();
                                 view! {
-                                    <div class="scroll">
+                                    <ScrollBox label="Members">
                                         <table class="members">
                                             <thead>
                                                 <tr>
@@ -76,7 +77,7 @@ pub fn MembersPage() -> impl IntoView {
                                                     .collect_view()}
                                             </tbody>
                                         </table>
-                                    </div>
+                                    </ScrollBox>
                                     {matches!(me, Role::Owner | Role::Admin)
                                         .then(|| view! { <InvitationsPanel slug=slug() /> })}
                                 }
@@ -192,7 +193,7 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                     view! { <p class="muted">"No invitations waiting."</p> }.into_any()
                 }
                 Ok(rows) => view! {
-                    <div class="scroll">
+                    <ScrollBox label="Pending invitations">
                         <table class="members">
                             <thead>
                                 <tr>
@@ -233,7 +234,7 @@ pub fn InvitationsPanel(slug: String) -> impl IntoView {
                                     .collect_view()}
                             </tbody>
                         </table>
-                    </div>
+                    </ScrollBox>
                 }
                 .into_any(),
             })

@@ -23,6 +23,7 @@ pub mod products;
 pub mod records;
 pub mod recovery;
 pub mod scenarios;
+pub mod scroll_box;
 pub mod settings;
 pub mod site;
 pub mod upgrade;

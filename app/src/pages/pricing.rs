@@ -1,5 +1,6 @@
 //! `/pricing`: the three plans from the catalogue, readable without JavaScript.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 
@@ -92,9 +93,9 @@ pub fn PricingPage() -> impl IntoView {
         </section>
         <section class="card">
             <h2>"Compare the plans"</h2>
-            <div class="scroll">
+            <ScrollBox label="Plan comparison">
                 <CompareTable />
-            </div>
+            </ScrollBox>
         </section>
     }
 }

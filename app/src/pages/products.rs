@@ -2,6 +2,7 @@
 //! the URL, so they work without JavaScript and can be bookmarked) and the product
 //! form for creating and editing.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::{
@@ -111,6 +112,18 @@ fn ProductList(
             </th>
         }
     };
+    let head = view! {
+        <tr>
+            {sort_header("SKU", "sku", false)}
+            {sort_header("Name", "name", false)}
+            {sort_header("Category", "category", false)}
+            {sort_header("Unit cost", "unit_cost", true)}
+            {sort_header("Unit price", "unit_price", true)}
+            {sort_header("Lead time", "lead_time_days", true)}
+            {sort_header("On hand", "on_hand", true)}
+            <th scope="col">"Actions"</th>
+        </tr>
+    };
     let new_link = p.can_edit.then(|| {
         view! { <a class="button primary" href=format!("/app/{slug}/products/new")>"New product"</a> }
     });
@@ -167,23 +180,12 @@ fn ProductList(
             {new_link}
         </form>
         <p class="muted" role="status">{format!("{} product(s) · page {} of {}", p.total, p.page, p.pages)}</p>
-        <div class="scroll">
+        <ScrollBox label="Products">
             <table class="members data">
-                <thead>
-                    <tr>
-                        {sort_header("SKU", "sku", false)}
-                        {sort_header("Name", "name", false)}
-                        {sort_header("Category", "category", false)}
-                        {sort_header("Unit cost", "unit_cost", true)}
-                        {sort_header("Unit price", "unit_price", true)}
-                        {sort_header("Lead time", "lead_time_days", true)}
-                        {sort_header("On hand", "on_hand", true)}
-                        <th scope="col">"Actions"</th>
-                    </tr>
-                </thead>
+                <thead>{head}</thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollBox>
         {empty}
         <nav class="pager" aria-label="Pages">{prev}{next}</nav>
     }

@@ -1,6 +1,7 @@
 //! `/app/{slug}/inventory`, `/receivables`, `/payables`: the working-capital lists,
 //! with search, a status filter and pages in the URL, and their CSV export.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::{
@@ -41,10 +42,7 @@ pub fn RecordsPage(kind: &'static str) -> impl IntoView {
         move || (slug(), current()),
         move |(slug, query)| list_records(slug, kind.to_owned(), query),
     );
-    let title = SCREENS
-        .iter()
-        .find(|(k, _)| *k == kind)
-        .map_or("Records", |(_, t)| t);
+    let title = screen_title(kind);
     view! {
         <Title text=title />
         <p>
@@ -135,15 +133,23 @@ fn Table(p: RecordPage, query: RecordQuery, slug: String, kind: &'static str) ->
             <a href=format!("/app/{slug}/export/{}.csv", export_kind(kind)) download>"Export CSV"</a>
         </form>
         <p class="muted" role="status">{summary}</p>
-        <div class="scroll">
+        <ScrollBox label=screen_title(kind)>
             <table class="members data">
                 <thead>
                     <tr>{head}</tr>
                 </thead>
                 <tbody>{rows}</tbody>
             </table>
-        </div>
+        </ScrollBox>
         {empty}
         <nav class="pager" aria-label="Pages">{prev}{next}</nav>
     }
+}
+
+/// The heading of the screen for `kind`.
+fn screen_title(kind: &str) -> &'static str {
+    SCREENS
+        .iter()
+        .find(|(k, _)| *k == kind)
+        .map_or("Records", |(_, t)| t)
 }

@@ -1,6 +1,7 @@
 //! `/app/{slug}/scenarios`: what-if scenarios next to the baseline and each other —
 //! create, edit (`?edit={id}`), duplicate, delete, compare and export.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -225,12 +226,12 @@ fn Scenarios(
         )}</p>
         <section class="card">
             <h2>"Comparison"</h2>
-            <div class="scroll">
+            <ScrollBox label="Scenario comparison">
                 <table class="data scenarios">
                     <thead><tr><th scope="col">"Metric"</th>{header}</tr></thead>
                     <tbody>{body}{actions}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
             <p><a class="button" href=format!("/app/{slug}/export/scenarios.csv") download>"Export CSV"</a></p>
         </section>
         {(!v.scenarios.is_empty()).then(|| view! {

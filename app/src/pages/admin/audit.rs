@@ -2,6 +2,7 @@
 //! the address), a page at a time, with the filtered set as a CSV download and a
 //! check of the hash chain.
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::use_query_map;
@@ -99,7 +100,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                         let next = (p.page < p.pages).then(|| format!("/admin/audit?{}", query_string(&q, Some(p.page + 1))));
                         view! {
                             <p class="muted">{format!("{} records", p.total)}</p>
-                            <div class="scroll">
+                            <ScrollBox label="Audit events">
                                 <table class="data audit">
                                     <thead><tr>
                                         <th scope="col">"When"</th><th scope="col">"Actor"</th><th scope="col">"Tenant"</th>
@@ -107,7 +108,7 @@ pub fn AdminAuditPage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                            </div>
+                            </ScrollBox>
                             <nav class="pager" aria-label="Pages">
                                 {prev.map(|href| view! { <a href=href>"← Newer"</a> })}
                                 <span>{format!("Page {} of {}", p.page, p.pages)}</span>

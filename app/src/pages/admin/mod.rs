@@ -8,6 +8,7 @@ mod tenants;
 pub use audit::AdminAuditPage;
 pub use tenants::{AdminTenantPage, AdminTenantsPage};
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::{Meta, Title};
 
@@ -100,7 +101,7 @@ pub fn AdminRevenuePage() -> impl IntoView {
                         </div>
                         <section class="card">
                             <h2>"MRR movement by month"</h2>
-                            <div class="scroll">
+                            <ScrollBox label="MRR movement by month">
                                 <table class="data">
                                     <thead><tr>
                                         <th scope="col">"Month"</th><th scope="col" class="num">"MRR at end"</th><th scope="col" class="num">"New"</th>
@@ -108,7 +109,7 @@ pub fn AdminRevenuePage() -> impl IntoView {
                                     </tr></thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                            </div>
+                            </ScrollBox>
                         </section>
                     }.into_any()
                 }
@@ -164,19 +165,19 @@ pub fn AdminHealthPage() -> impl IntoView {
                         <section class="card">
                             <h2>"Job queue"</h2>
                             {idle}
-                            <div class="scroll">
+                            <ScrollBox label="Job queue">
                                 <table class="data">
                                     <thead><tr><th scope="col">"Queue"</th><th scope="col">"State"</th><th scope="col" class="num">"Jobs"</th></tr></thead>
                                     <tbody>{jobs}</tbody>
                                 </table>
-                            </div>
+                            </ScrollBox>
                             <h2>"Tenant schemas by version"</h2>
-                            <div class="scroll">
+                            <ScrollBox label="Tenant schemas by version">
                                 <table class="data">
                                     <thead><tr><th scope="col">"Version"</th><th scope="col" class="num">"Tenants"</th><th scope="col">"Status"</th></tr></thead>
                                     <tbody>{versions}</tbody>
                                 </table>
-                            </div>
+                            </ScrollBox>
                         </section>
                     }.into_any()
                 }

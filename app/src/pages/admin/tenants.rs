@@ -1,6 +1,7 @@
 //! `/admin/tenants` (the list: search, filters, sort and page in the address) and
 //! `/admin/tenants/{id}` (one tenant, with the actions operators take).
 
+use crate::pages::scroll_box::ScrollBox;
 use leptos::{form::ActionForm, prelude::*};
 use leptos_meta::Title;
 use leptos_router::hooks::{use_params_map, use_query_map};
@@ -104,24 +105,27 @@ pub fn AdminTenantsPage() -> impl IntoView {
                                 <td class="num">{dollars(t.mrr)}</td>
                             </tr>
                         }).collect_view();
+                        let head = view! {
+                            <tr>
+                                {sort("name", "Tenant", false)}
+                                <th scope="col">"Status"</th>
+                                {sort("plan", "Plan", false)}
+                                {sort("created", "Created", false)}
+                                {sort("members", "Members", true)}
+                                {sort("activity", "Last activity", false)}
+                                {sort("mrr", "MRR", true)}
+                            </tr>
+                        };
                         let prev = (list.page > 1).then(|| list_link(&q, |q| q.page = Some(list.page - 1)));
                         let next = (list.page < list.pages).then(|| list_link(&q, |q| q.page = Some(list.page + 1)));
                         view! {
                             <p class="muted">{format!("{} tenants", list.total)}</p>
-                            <div class="scroll">
+                            <ScrollBox label="Tenants">
                                 <table class="data tenants">
-                                    <thead><tr>
-                                        {sort("name", "Tenant", false)}
-                                        <th scope="col">"Status"</th>
-                                        {sort("plan", "Plan", false)}
-                                        {sort("created", "Created", false)}
-                                        {sort("members", "Members", true)}
-                                        {sort("activity", "Last activity", false)}
-                                        {sort("mrr", "MRR", true)}
-                                    </tr></thead>
+                                    <thead>{head}</thead>
                                     <tbody>{rows}</tbody>
                                 </table>
-                            </div>
+                            </ScrollBox>
                             <nav class="pager" aria-label="Pages">
                                 {prev.map(|href| view! { <a href=href>"← Previous"</a> })}
                                 <span>{format!("Page {} of {}", list.page, list.pages)}</span>
@@ -333,22 +337,22 @@ fn TenantView(
         {actions}
         <section class="card">
             <h2>{format!("Members ({})", t.members.len())}</h2>
-            <div class="scroll">
+            <ScrollBox label="Members">
                 <table class="data">
                     <thead><tr><th scope="col">"Name"</th><th scope="col">"Email"</th><th scope="col">"Role"</th><th scope="col">"Joined"</th></tr></thead>
                     <tbody>{members}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
         </section>
         <section class="card">
             <h2>"Recent audit events"</h2>
             <p><a href=format!("/admin/audit?tenant={}", t.row.slug)>"All events of this tenant"</a></p>
-            <div class="scroll">
+            <ScrollBox label="Recent audit events">
                 <table class="data">
                     <thead><tr><th scope="col">"When"</th><th scope="col">"Who"</th><th scope="col">"Action"</th><th scope="col">"Details"</th></tr></thead>
                     <tbody>{audit}</tbody>
                 </table>
-            </div>
+            </ScrollBox>
         </section>
     }
 }
