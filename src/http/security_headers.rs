@@ -7,18 +7,23 @@ use axum::{
     response::Response,
 };
 
+use app::server::security::{DEFAULT_CSP, PageCsp};
+
 use super::AppState;
 
-pub async fn add(State(state): State<AppState>, req: Request, next: Next) -> Response {
+pub async fn add(State(state): State<AppState>, mut req: Request, next: Next) -> Response {
+    let page_csp = PageCsp::default();
+    req.extensions_mut().insert(page_csp.clone());
     let mut response = next.run(req).await;
     let headers = response.headers_mut();
-    // Pages set their own nonce-based policy while rendering; everything else gets
-    // the strictest one.
+    // A handler's own policy (the dev mailbox) stays; a rendered page gets the
+    // nonce-based policy it left; everything else gets the strictest one.
     if !headers.contains_key(header::CONTENT_SECURITY_POLICY) {
-        headers.insert(
-            header::CONTENT_SECURITY_POLICY,
-            HeaderValue::from_static(app::server::security::DEFAULT_CSP),
-        );
+        let policy = page_csp
+            .policy()
+            .and_then(|p| HeaderValue::from_str(p).ok())
+            .unwrap_or(HeaderValue::from_static(DEFAULT_CSP));
+        headers.insert(header::CONTENT_SECURITY_POLICY, policy);
     }
     headers.insert(
         header::X_CONTENT_TYPE_OPTIONS,

@@ -15,17 +15,31 @@ pub fn page_csp(nonce: &str) -> String {
     )
 }
 
+/// Where a rendered page leaves its policy for the HTTP layer, which puts it on the
+/// response (the layer adds this to every request). Going through the request rather
+/// than Leptos's response options, which now and then lost the header under
+/// concurrent requests and left a page without its scripts.
+#[derive(Debug, Clone, Default)]
+pub struct PageCsp(std::sync::Arc<std::sync::OnceLock<String>>);
+
+impl PageCsp {
+    /// The page's policy, once the page has been rendered.
+    pub fn policy(&self) -> Option<&str> {
+        self.0.get().map(String::as_str)
+    }
+}
+
 /// Makes a fresh nonce for the page being rendered (the hydration scripts pick it up)
-/// and sets the page policy naming it on the response.
+/// and leaves the page policy naming it for the response.
 pub fn provide_page_csp() {
     leptos::nonce::provide_nonce();
-    let (Some(nonce), Some(response)) = (
+    let (Some(nonce), Some(parts)) = (
         leptos::nonce::use_nonce(),
-        use_context::<leptos_axum::ResponseOptions>(),
+        use_context::<axum::http::request::Parts>(),
     ) else {
         return;
     };
-    if let Ok(value) = axum::http::HeaderValue::from_str(&page_csp(&nonce)) {
-        response.insert_header(axum::http::header::CONTENT_SECURITY_POLICY, value);
+    if let Some(slot) = parts.extensions.get::<PageCsp>() {
+        let _ = slot.0.set(page_csp(&nonce));
     }
 }
