@@ -52,7 +52,7 @@ async fn upload(
     }
 }
 
-/// Starts the import and waits (up to 30 s) for the background work to finish.
+/// Starts the import and waits for a worker to finish it.
 async fn commit(app: &TestApp, slug: &str, id: &str) -> Value {
     let res = app
         .call("commit_import", &[("slug", slug), ("id", id)])
@@ -63,6 +63,11 @@ async fn commit(app: &TestApp, slug: &str, id: &str) -> Value {
         res.status(),
         res.text().await
     );
+    settled(app, slug, id).await
+}
+
+/// Waits (up to 30 s) for an import to leave "importing".
+async fn settled(app: &TestApp, slug: &str, id: &str) -> Value {
     for _ in 0..300 {
         let view = job(app, slug, id).await;
         if view["status"] != "importing" {
@@ -81,12 +86,17 @@ async fn job(app: &TestApp, slug: &str, id: &str) -> Value {
         .unwrap()
 }
 
-async fn count(app: &TestApp, slug: &str, table: &str) -> i64 {
-    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = $1")
+/// The schema of the organization `slug`.
+async fn schema(app: &TestApp, slug: &str) -> String {
+    sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = $1")
         .bind(slug)
         .fetch_one(&app.pool)
         .await
-        .unwrap();
+        .unwrap()
+}
+
+async fn count(app: &TestApp, slug: &str, table: &str) -> i64 {
+    let schema = schema(app, slug).await;
     sqlx::query_scalar(&format!("SELECT count(*) FROM {schema}.{table}"))
         .fetch_one(&app.pool)
         .await
@@ -396,10 +406,7 @@ async fn an_import_that_fails_in_the_background_writes_nothing_and_says_why() {
     .await
     .unwrap();
     // A product disappears between the check and the write.
-    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let schema = schema(&app, "works").await;
     sqlx::query(&format!("DELETE FROM {schema}.products WHERE sku = 'B-1'"))
         .execute(&app.pool)
         .await
@@ -437,18 +444,6 @@ async fn an_import_that_fails_in_the_background_writes_nothing_and_says_why() {
     assert_eq!(commit(&app, "works", &again).await["status"], "done");
 }
 
-/// Waits (up to 30 s) for an import to leave "importing".
-async fn settled(app: &TestApp, id: &str) -> Value {
-    for _ in 0..300 {
-        let view = job(app, "works", id).await;
-        if view["status"] != "importing" {
-            return view;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    panic!("import {id} still running after 30 s");
-}
-
 #[tokio::test]
 async fn an_import_waits_in_its_queue_and_is_written_once_even_if_queued_twice() {
     let mut app = owner().await;
@@ -469,7 +464,7 @@ async fn an_import_waits_in_its_queue_and_is_written_once_even_if_queued_twice()
     assert_eq!(job(&app, "works", &first).await["status"], "importing");
     assert_eq!(count(&app, "works", "products").await, 0, "no worker yet");
     app.resume_tenant_work();
-    assert_eq!(settled(&app, &first).await["status"], "done");
+    assert_eq!(settled(&app, "works", &first).await["status"], "done");
     assert_eq!(count(&app, "works", "products").await, 1);
 
     // Queued twice (a stalled import started again by hand), written once.
@@ -486,10 +481,7 @@ async fn an_import_waits_in_its_queue_and_is_written_once_even_if_queued_twice()
         .call("commit_import", &[("slug", "works"), ("id", &second)])
         .await;
     assert!(res.status().is_success() || res.status().is_redirection());
-    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let schema = schema(&app, "works").await;
     sqlx::query(&format!(
         "UPDATE {schema}.import_jobs SET progress_at = now() - interval '10 minutes' WHERE id = '{second}'"
     ))
@@ -508,7 +500,7 @@ async fn an_import_waits_in_its_queue_and_is_written_once_even_if_queued_twice()
     .unwrap();
     assert_eq!(queued, 2);
     app.resume_tenant_work();
-    let done = settled(&app, &second).await;
+    let done = settled(&app, "works", &second).await;
     assert_eq!(done["status"], "done", "{done}");
     assert_eq!(count(&app, "works", "products").await, 3);
     let imports_done: i64 = sqlx::query_scalar(&format!(
@@ -543,10 +535,7 @@ async fn an_import_fails_with_a_reason_when_its_starter_left_before_it_was_writt
     .await
     .unwrap();
     app.resume_tenant_work();
-    let schema: String = sqlx::query_scalar("SELECT schema_name FROM tenants WHERE slug = 'works'")
-        .fetch_one(&app.pool)
-        .await
-        .unwrap();
+    let schema = schema(&app, "works").await;
     let report = loop {
         let (status, report): (String, Value) = sqlx::query_as(&format!(
             "SELECT status, report FROM {schema}.import_jobs WHERE id = '{id}'"
