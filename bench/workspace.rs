@@ -79,7 +79,7 @@ async fn main() -> anyhow::Result<()> {
             app::tenancy::provision_owned(&pool, "Bench Works", &format!("bench-{t}"), user)
                 .await?
                 .tenant;
-        let mut tx = pool.begin().await?;
+        let mut tx = app::server::db::begin(&pool).await?;
         sqlx::query("SELECT set_config('search_path', $1, true)")
             .bind(tenant.schema.as_str())
             .execute(&mut *tx)

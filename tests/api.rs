@@ -489,3 +489,50 @@ async fn an_address_guessing_keys_is_refused_before_any_lookup() {
         StatusCode::OK
     );
 }
+
+/// Clients that hang up mid-request (their requests are dropped wherever they are,
+/// `BEGIN` included) leave every pooled connection fit for the next request: after
+/// hundreds of cut-off calls, every call succeeds.
+#[tokio::test]
+async fn clients_that_disconnect_mid_request_leave_no_broken_connection_behind() {
+    let app = two_tenants("100000").await;
+    let (read, _) = key(&app, "works", "read").await;
+    let url = app.url("/api/v1/products?per_page=50");
+
+    let client = common::api_client();
+    // How long a call takes here, so that the deadlines below fall before, during and
+    // after every stage of its handling whatever the machine's speed.
+    let mut took = Vec::new();
+    for _ in 0..5 {
+        let started = std::time::Instant::now();
+        let res = client.get(&url).bearer_auth(&read).send().await.unwrap();
+        assert_eq!(res.status(), StatusCode::OK);
+        took.push(started.elapsed());
+    }
+    took.sort();
+    let span = took[2].as_micros() as u64 * 3;
+    let mut cut_off = 0;
+    for round in 0..100u64 {
+        let calls = (0..4u64).map(|i| {
+            let deadline = std::time::Duration::from_micros((round * 4 + i) * 7919 % span);
+            client.get(&url).bearer_auth(&read).timeout(deadline).send()
+        });
+        for res in futures::future::join_all(calls).await {
+            match res {
+                Ok(res) => assert_eq!(res.status(), StatusCode::OK),
+                Err(err) if err.is_timeout() => cut_off += 1,
+                Err(err) => panic!("{err}"),
+            }
+        }
+    }
+    assert!(cut_off > 50, "only {cut_off} calls were cut off");
+
+    let calls = (0..200).map(|_| client.get(&url).bearer_auth(&read).send());
+    let statuses: Vec<StatusCode> = futures::future::join_all(calls)
+        .await
+        .into_iter()
+        .map(|res| res.unwrap().status())
+        .collect();
+    let failed = statuses.iter().filter(|s| **s != StatusCode::OK).count();
+    assert_eq!(failed, 0, "{failed} of 200 calls failed after the cut-offs");
+}

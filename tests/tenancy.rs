@@ -609,3 +609,64 @@ async fn membership_and_role_decide_what_a_user_may_do() {
         Err(AppError::NotFound { .. })
     ));
 }
+
+/// Polls `work` up to `polls` times, letting the runtime run in between, and drops it
+/// unless it finished: a request cut off at that point.
+async fn cut_off_after<F: Future>(polls: u32, work: F) -> Option<F::Output> {
+    let mut work = std::pin::pin!(work);
+    for _ in 0..polls {
+        if let std::task::Poll::Ready(out) = futures::poll!(work.as_mut()) {
+            return Some(out);
+        }
+        tokio::task::yield_now().await;
+    }
+    None
+}
+
+/// A transaction start that is dropped at any point (a client that disconnects) never
+/// hands the next borrower of its connection an open transaction: on a one-connection
+/// pool, after every cancelled begin the next statement runs in a fresh transaction.
+#[tokio::test]
+async fn begins_cancelled_at_any_point_leave_no_transaction_on_the_connection() {
+    let pool = migrated_pool().await;
+    tenancy::provision(&pool, "Cancel Works", "cancel-works")
+        .await
+        .unwrap();
+    let ctx = slug_ctx(&pool, "cancel-works").await.unwrap();
+    let one = PgPoolOptions::new()
+        .max_connections(1)
+        .connect_with((*pool.connect_options()).clone())
+        .await
+        .unwrap();
+
+    let mut cancelled = 0;
+    for i in 0..300u32 {
+        let polls = 1 + i % 4;
+        let begun = match i / 4 % 3 {
+            0 => cut_off_after(polls, async { ctx.read(&one).await.map(drop) }).await,
+            1 => cut_off_after(polls, async { ctx.write(&one).await.map(drop) }).await,
+            _ => {
+                cut_off_after(polls, async {
+                    app::server::db::begin(&one)
+                        .await
+                        .map(drop)
+                        .map_err(AppError::from)
+                })
+                .await
+            }
+        };
+        match begun {
+            Some(result) => result.unwrap(),
+            None => cancelled += 1,
+        }
+        // In a stale transaction now() is its start, before this statement's (a simple
+        // query: the extended protocol restamps the statement at each message).
+        let row = sqlx::raw_sql("SELECT now() = statement_timestamp()")
+            .fetch_one(&one)
+            .await
+            .unwrap();
+        let fresh: bool = sqlx::Row::get(&row, 0);
+        assert!(fresh, "begin {i} left its connection in a transaction");
+    }
+    assert!(cancelled >= 75, "only {cancelled} begins were cancelled");
+}

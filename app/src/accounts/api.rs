@@ -63,7 +63,7 @@ pub async fn sign_up(
     let ip = request::client_ip().await;
     let hash = pw::hash(password).await?;
     let invitation = invitation.filter(|t| !t.trim().is_empty());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let Some(token) = invitation else {
         match users::create(&mut tx, &name, &email, &hash, false).await? {
             Some(user) => {
@@ -160,7 +160,7 @@ pub async fn log_in(
         Some(account) if ok && !account.verified => {
             let outbox = request::outbox()?;
             let purpose = tokens::Purpose::VerifyEmail;
-            let mut tx = pool.begin().await?;
+            let mut tx = crate::server::db::begin(&pool).await?;
             if !tokens::recently_issued(&mut tx, account.id, purpose, time::Duration::minutes(2))
                 .await?
             {

@@ -68,7 +68,7 @@ pub async fn change_role(
 ) -> Result<(), AppError> {
     ctx.require(Permission::ManageMembers)?;
     let tenant = ctx.tenant().id;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let (current, owners) = lock(&mut tx, tenant, target).await?;
     // Only owners grant or take away ownership.
     if (new == Role::Owner || current == Role::Owner) && ctx.role() != Role::Owner {
@@ -103,7 +103,7 @@ pub async fn remove(pool: &PgPool, ctx: &TenantContext, target: Uuid) -> Result<
         ctx.require(Permission::ManageMembers)?;
     }
     let tenant = ctx.tenant().id;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let (current, owners) = lock(&mut tx, tenant, target).await?;
     if current == Role::Owner && target != ctx.user() && ctx.role() != Role::Owner {
         return Err(AppError::Forbidden);
@@ -142,7 +142,7 @@ pub async fn transfer_ownership(
         return Err(AppError::bad_request("You already own this organization."));
     }
     let tenant = ctx.tenant().id;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     lock(&mut tx, tenant, target).await?;
     sqlx::query(
         "UPDATE memberships SET role = CASE WHEN user_id = $2 THEN 'owner' ELSE 'admin' END

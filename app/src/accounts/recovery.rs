@@ -15,7 +15,7 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     };
     let pool = request::pool()?;
     let ip = request::client_ip().await;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let user = tokens::consume(&mut tx, &token, tokens::Purpose::VerifyEmail)
         .await?
         .ok_or_else(expired_link)?;
@@ -55,7 +55,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     let pool = request::pool()?;
     let outbox = request::outbox()?;
     let ip = request::client_ip().await;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     if let Some(user) = users::find_by_email(&mut tx, &email).await? {
         let purpose = tokens::Purpose::ResetPassword;
         // One email a minute at most, however often the form is sent.
@@ -94,7 +94,7 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     let hash = pw::hash(password).await?;
     let pool = request::pool()?;
     let ip = request::client_ip().await;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let user = tokens::consume(&mut tx, &token, tokens::Purpose::ResetPassword)
         .await?
         .ok_or_else(expired_link)?;

@@ -141,7 +141,7 @@ pub async fn confirm_enrolment(code: String) -> Result<Vec<String>, AppError> {
             "That code does not match. Enter the 6 digits your app shows now.",
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let codes = recovery_codes::replace(&mut tx, operator.id).await?;
     audit::record_in(
         &mut tx,

@@ -31,7 +31,7 @@ pub async fn create(
     password::validate_new(&password)?;
     let hash = password::hash(password).await?;
     let id = Uuid::new_v4();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let inserted = sqlx::query(
         "INSERT INTO public.operators (id, email, name, password_hash) VALUES ($1, $2, $3, $4)
          ON CONFLICT DO NOTHING",

@@ -36,7 +36,7 @@ pub async fn start(
             format!("Support access lasts 5 to {MAX_MINUTES} minutes."),
         ));
     }
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let slug: String =
         sqlx::query_scalar("SELECT slug FROM public.tenants WHERE id = $1 AND status <> 'deleted'")
             .bind(tenant)
@@ -106,7 +106,7 @@ pub async fn end(
     tenant: Uuid,
     ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let ended = sqlx::query(
         "UPDATE public.support_grants SET ended_at = now()
           WHERE operator_id = $1 AND tenant_id = $2 AND ended_at IS NULL AND expires_at > now()",

@@ -291,7 +291,7 @@ pub async fn act(
     ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
     let reason = validate_reason(reason)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let row = sqlx::query(
         "SELECT slug, status, trial_ends_at, plan FROM public.tenants WHERE id = $1 FOR UPDATE",
     )

@@ -184,7 +184,7 @@ pub async fn choose_plan(slug: String, plan: String, interval: String) -> Result
         api.change_price(id, &item, &price)
             .await
             .map_err(AppError::internal)?;
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::server::db::begin(&pool).await?;
         super::events::sync(
             &mut tx,
             api,

@@ -52,7 +52,7 @@ pub async fn handle(
     event: &EventRecord,
     source: Source,
 ) -> Result<Outcome, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     sqlx::query(
         "INSERT INTO public.stripe_events (id, type, created, source, payload)
          VALUES ($1, $2, to_timestamp($3), $4, $5) ON CONFLICT (id) DO NOTHING",

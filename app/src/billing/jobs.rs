@@ -109,7 +109,7 @@ pub async fn reconcile(
 
 /// Emails the owners of organizations whose trial ends within three days, once.
 pub async fn remind_trials(pool: &PgPool, outbox: &Outbox) -> Result<usize, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let due: Vec<(uuid::Uuid, String, String, time::OffsetDateTime)> = sqlx::query_as(
         "UPDATE public.tenants SET trial_reminder_sent_at = now()
           WHERE status = 'trial' AND trial_reminder_sent_at IS NULL

@@ -85,7 +85,7 @@ pub async fn create(
     let key = format!("{KEY_PREFIX}{}", URL_SAFE_NO_PAD.encode(secret));
     let prefix: String = key.chars().take(KEY_PREFIX.len() + 6).collect();
     let id = Uuid::new_v4();
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     sqlx::query(
         "INSERT INTO public.api_keys (id, tenant_id, name, prefix, key_hash, scope, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
@@ -155,7 +155,7 @@ pub async fn revoke(
     ip: Option<std::net::IpAddr>,
 ) -> Result<(), AppError> {
     ctx.require(Permission::ManageIntegrations)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let prefix: String = sqlx::query_scalar(
         "UPDATE public.api_keys SET revoked_at = now()
           WHERE id = $1 AND tenant_id = $2 AND revoked_at IS NULL RETURNING prefix",

@@ -33,7 +33,7 @@ pub async fn send_contact(
     let pool = request::pool()?;
     let outbox = request::outbox()?;
     let ip = request::client_ip().await.map(|ip| ip.to_string());
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let recent: i64 = sqlx::query_scalar(
         "SELECT count(*) FROM public.contact_requests WHERE ip = $1::inet AND created_at > now() - interval '1 hour'",
     )

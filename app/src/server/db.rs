@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use sqlx::{
-    PgPool,
+    PgPool, Postgres, Transaction,
     migrate::Migrator,
     postgres::{PgConnectOptions, PgPoolOptions},
 };
@@ -58,4 +58,38 @@ pub async fn pending_platform_migrations(pool: &PgPool) -> Result<Vec<i64>, sqlx
         .map(|m| m.version)
         .filter(|v| !applied.contains(v))
         .collect())
+}
+
+/// Starts a transaction that a dropped request cannot leave open. sqlx (0.8 and 0.9)
+/// hands a connection back to the pool with the server-side transaction still open
+/// when the future is dropped while `BEGIN` is in flight (a client that disconnects):
+/// every later query on that connection would run inside the stale transaction. The
+/// begin therefore runs in a task of its own, which finishes whatever happens to the
+/// caller; a transaction nobody receives is dropped there and rolled back.
+#[allow(clippy::disallowed_methods)] // the one place that may
+pub async fn begin(pool: &PgPool) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    detached(async move { pool.begin().await }).await
+}
+
+/// [`begin`] with a custom `BEGIN` statement (isolation level, read only).
+#[allow(clippy::disallowed_methods)] // the one place that may
+pub async fn begin_with(
+    pool: &PgPool,
+    statement: &'static str,
+) -> Result<Transaction<'static, Postgres>, sqlx::Error> {
+    let pool = pool.clone();
+    detached(async move { pool.begin_with(statement).await }).await
+}
+
+/// Runs `work` to completion in its own task, whether or not the caller still waits.
+pub async fn detached<T: Send + 'static>(
+    work: impl Future<Output = Result<T, sqlx::Error>> + Send + 'static,
+) -> Result<T, sqlx::Error> {
+    match tokio::spawn(work).await {
+        Ok(result) => result,
+        Err(err) if err.is_panic() => std::panic::resume_unwind(err.into_panic()),
+        // Only a runtime shutting down cancels the task.
+        Err(_) => Err(sqlx::Error::PoolClosed),
+    }
 }

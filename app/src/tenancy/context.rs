@@ -10,6 +10,7 @@ use super::{SchemaName, Tenant, TenantStatus, template::set_local_search_path};
 use crate::{
     AppError,
     accounts::{Permission, Role},
+    server::db,
 };
 
 /// What the tenant's state allows.
@@ -181,18 +182,25 @@ pub struct TenantTx {
 impl TenantTx {
     /// For the context and for operator tools (export, import) that act on a tenant
     /// whatever its state.
+    #[allow(clippy::disallowed_methods)] // begins detached, like `db::begin`
     pub(super) async fn begin(
         pool: &PgPool,
         schema: &SchemaName,
         writes_to: Option<uuid::Uuid>,
     ) -> Result<Self, AppError> {
-        let mut tx = if writes_to.is_none() {
-            pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-                .await?
-        } else {
-            pool.begin().await?
-        };
-        set_local_search_path(&mut tx, schema).await?;
+        let (pool, schema) = (pool.clone(), schema.clone());
+        // Begin and search path in one detached task: see `db::detached`.
+        let tx = db::detached(async move {
+            let mut tx = if writes_to.is_none() {
+                pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+                    .await?
+            } else {
+                pool.begin().await?
+            };
+            set_local_search_path(&mut tx, &schema).await?;
+            Ok(tx)
+        })
+        .await?;
         Ok(Self { tx, writes_to })
     }
 

@@ -49,7 +49,7 @@ pub async fn provision_with(
 ) -> Result<Provisioned, AppError> {
     let slug = Slug::parse(slug)?;
     let name = validate_name(name)?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     match create_in(&mut tx, template, &name, &slug, owner).await? {
         Some(tenant) => {
             tx.commit().await?;

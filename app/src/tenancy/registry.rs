@@ -146,7 +146,7 @@ pub async fn list(pool: &PgPool) -> Result<Vec<Tenant>, AppError> {
 /// Soft delete: the tenant is locked at once; its schema is dropped later by
 /// [`purge_deleted`].
 pub async fn delete(pool: &PgPool, slug: &Slug) -> Result<Tenant, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let row = sqlx::query(&format!(
         "UPDATE tenants SET status = 'deleted', deleted_at = now(), updated_at = now() \
          WHERE slug = $1 AND status <> 'deleted' RETURNING {COLUMNS}"
@@ -177,7 +177,7 @@ pub async fn purge_deleted(
     .await?;
     let mut purged = Vec::new();
     for id in due {
-        let mut tx = pool.begin().await?;
+        let mut tx = crate::server::db::begin(pool).await?;
         let Some(row) = sqlx::query(&format!(
             "SELECT {COLUMNS} FROM tenants WHERE id = $1 AND status = 'deleted' FOR UPDATE"
         ))

@@ -209,7 +209,7 @@ async fn migrate_one(
     template: &Migrator,
     id: Uuid,
 ) -> Result<Vec<i64>, TemplateError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     // The row lock keeps two migrators (or a migrator and a delete) off one schema.
     let schema: Option<String> = sqlx::query_scalar(
         "SELECT schema_name FROM tenants WHERE id = $1 AND status <> 'deleted' FOR UPDATE",

@@ -86,7 +86,7 @@ pub async fn import(
         )));
     }
     let slug = Slug::parse(slug.unwrap_or(&export.slug))?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let tenant = create_in(&mut tx, &TENANT_TEMPLATE, &export.name, &slug, None)
         .await?
         .ok_or_else(|| AppError::Conflict {

@@ -102,7 +102,7 @@ pub async fn verify(pool: &PgPool, template: &Migrator) -> Result<VerifyReport, 
 /// The tables a fresh tenant schema has: the template applied to a scratch schema in
 /// a transaction that is rolled back, so no one else ever sees it.
 async fn expected_tables(pool: &PgPool, template: &Migrator) -> Result<BTreeSet<String>, AppError> {
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let scratch = SchemaName::for_tenant(Uuid::new_v4());
     sqlx::query(&format!("CREATE SCHEMA {}", scratch.quoted()))
         .execute(&mut *tx)

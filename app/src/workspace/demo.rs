@@ -51,7 +51,7 @@ pub async fn ensure(pool: &PgPool) -> Result<(), AppError> {
     .bind(tenant.id)
     .execute(pool)
     .await?;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     tenancy::template::set_local_search_path(&mut tx, &tenant.schema).await?;
     let products: i64 = sqlx::query_scalar("SELECT count(*) FROM products")
         .fetch_one(&mut *tx)

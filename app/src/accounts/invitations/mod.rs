@@ -109,7 +109,7 @@ pub async fn accept_invitation(token: String) -> Result<(), AppError> {
         .await?
         .ok_or(AppError::Unauthenticated)?;
     let ip = request::client_ip().await;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(&pool).await?;
     let joined = store::accept(&mut tx, &token, &user, ip).await?;
     tx.commit().await?;
     users::remember_organization(&pool, user_id, joined.tenant_id).await?;

@@ -119,7 +119,7 @@ pub async fn invite(
     check_role(ctx, role)?;
     let email = users::validate_email(email)?;
     let tenant = ctx.tenant().id;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let locked = lock_tenant(&mut tx, tenant).await?;
     let organization = locked.name.clone();
     let already_member: bool = sqlx::query_scalar(
@@ -201,7 +201,7 @@ pub async fn resend(
 ) -> Result<(), AppError> {
     ctx.require(Permission::ManageMembers)?;
     let tenant = ctx.tenant().id;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let organization = lock_tenant(&mut tx, tenant).await?.name;
     let (token, hash) = tokens::generate()?;
     let row: Option<(String, String)> = sqlx::query_as(
@@ -242,7 +242,7 @@ pub async fn revoke(
 ) -> Result<(), AppError> {
     ctx.require(Permission::ManageMembers)?;
     let tenant = ctx.tenant().id;
-    let mut tx = pool.begin().await?;
+    let mut tx = crate::server::db::begin(pool).await?;
     let email: Option<String> = sqlx::query_scalar(
         "UPDATE public.invitations SET revoked_at = now()
           WHERE id = $1 AND tenant_id = $2 AND accepted_at IS NULL AND revoked_at IS NULL
