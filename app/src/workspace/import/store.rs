@@ -101,6 +101,11 @@ fn require(ctx: &TenantContext) -> Result<(), AppError> {
     ctx.require(Permission::ImportExport)
 }
 
+/// Uploading, remapping and starting change the organization's data.
+fn require_change(ctx: &TenantContext) -> Result<(), AppError> {
+    ctx.require_change(Permission::ImportExport)
+}
+
 /// Stores an uploaded file as a new import, validated with the guessed mapping.
 pub async fn create(
     pool: &PgPool,
@@ -109,7 +114,7 @@ pub async fn create(
     file_name: &str,
     content: Vec<u8>,
 ) -> Result<Uuid, AppError> {
-    require(ctx)?;
+    require_change(ctx)?;
     let fields =
         fields(kind).ok_or_else(|| AppError::invalid("kind", "Choose what the file holds."))?;
     let (headers, records) = read_csv(&content)?;
@@ -216,7 +221,7 @@ pub async fn remap(
     id: Uuid,
     mapping: Vec<Option<usize>>,
 ) -> Result<(), AppError> {
-    require(ctx)?;
+    require_change(ctx)?;
     let mut tx = ctx.write(pool).await?;
     let job = load(&mut tx, id, true).await?;
     if job.status == "done" {
@@ -327,7 +332,7 @@ const STALLED: &str = "interval '2 minutes'";
 /// Queues import `id` after checking it (status, rows, plan limits), so those
 /// refusals come back at once; progress shows on the job's page.
 pub async fn start(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<(), AppError> {
-    require(ctx)?;
+    require_change(ctx)?;
     let queued = queue::job(pool.clone()).await.map_err(AppError::internal)?;
     let mut tx = ctx.write(pool).await?;
     let job = load(&mut tx, id, true).await?;
