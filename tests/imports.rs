@@ -558,3 +558,62 @@ async fn an_import_fails_with_a_reason_when_its_starter_left_before_it_was_writt
     );
     assert_eq!(count(&app, "works", "products").await, 0);
 }
+
+#[tokio::test]
+async fn exported_cells_a_spreadsheet_would_run_are_neutralised_and_import_back_unchanged() {
+    let app = owner().await;
+    org(&app, "copy").await;
+    let names = [
+        (
+            "F-1",
+            "=HYPERLINK(\"http://evil.example\",\"open\")",
+            "@SUM(A1)",
+        ),
+        ("F-2", "-2+3", "+cmd|' /C calc'!A0"),
+        ("F-3", "Plain valve", "Hydraulics"),
+    ];
+    let works = schema(&app, "works").await;
+    for (sku, name, category) in names {
+        sqlx::query(&format!(
+            "INSERT INTO {works}.products (sku, name, category, unit_cost, unit_price) VALUES ($1, $2, $3, 12.50, 24.90)"
+        ))
+        .bind(sku)
+        .bind(name)
+        .bind(category)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let csv = app
+        .client
+        .get(app.url("/app/works/export/products.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&rows[0][1], "'=HYPERLINK(\"http://evil.example\",\"open\")");
+    assert_eq!(&rows[0][2], "'@SUM(A1)");
+    assert_eq!((&rows[1][1], &rows[1][2]), ("'-2+3", "'+cmd|' /C calc'!A0"));
+    assert_eq!((&rows[2][1], &rows[2][3]), ("Plain valve", "12.5000"));
+
+    let id = upload(&app, "copy", "products", csv).await.unwrap();
+    assert_eq!(commit(&app, "copy", &id).await["status"], "done");
+    let copy = schema(&app, "copy").await;
+    let copied: Vec<(String, String, String)> = sqlx::query_as(&format!(
+        "SELECT sku, name, category FROM {copy}.products ORDER BY sku"
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let expected: Vec<(String, String, String)> = names
+        .iter()
+        .map(|(s, n, c)| ((*s).into(), (*n).into(), (*c).into()))
+        .collect();
+    assert_eq!(copied, expected);
+}

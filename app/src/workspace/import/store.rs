@@ -10,7 +10,7 @@ use crate::{
     AppError,
     accounts::Permission,
     billing::gates,
-    server::jobs,
+    server::{csv_export, jobs},
     tenancy::{self, TenantContext, TenantTx},
 };
 
@@ -44,7 +44,14 @@ pub fn read_csv(content: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppEr
     }
     let mut rows = Vec::new();
     for record in reader.records() {
-        rows.push(record.map_err(bad)?.iter().map(str::to_owned).collect());
+        // Cells our exports neutralised come back as they were stored.
+        rows.push(
+            record
+                .map_err(bad)?
+                .iter()
+                .map(|cell| csv_export::restore(cell).to_owned())
+                .collect(),
+        );
     }
     Ok((headers, rows))
 }
