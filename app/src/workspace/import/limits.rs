@@ -31,17 +31,8 @@ impl Default for ImportLimits {
     }
 }
 
-/// `1234567` as `1,234,567`.
 fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::new();
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
+    crate::format::thousands(n as u64)
 }
 
 fn refuse(message: String) -> AppError {
@@ -104,15 +95,5 @@ impl ImportLimits {
             )));
         }
         Ok(())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn numbers_read_with_thousands_separators() {
-        assert_eq!(super::thousands(100), "100");
-        assert_eq!(super::thousands(4_000), "4,000");
-        assert_eq!(super::thousands(26_214_400), "26,214,400");
     }
 }
