@@ -14,13 +14,6 @@ use crate::{
     tenancy::{self, TenantContext, TenantTx},
 };
 
-fn reader(content: &[u8]) -> csv::Reader<&[u8]> {
-    csv::ReaderBuilder::new()
-        .flexible(true)
-        .trim(csv::Trim::All)
-        .from_reader(content)
-}
-
 fn unreadable(e: csv::Error) -> AppError {
     let line = e
         .position()
@@ -32,14 +25,17 @@ fn unreadable(e: csv::Error) -> AppError {
     )
 }
 
-/// The header row and up to `take` data rows of a CSV file, refused at the first
-/// row beyond `limits` (one record is held at a time while checking).
+/// The header row and up to `take` data rows of a CSV file. Each record is checked
+/// against `limits` before it is kept, so what is held never exceeds them.
 fn read_rows(
     content: &[u8],
     limits: &ImportLimits,
     take: usize,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
-    let mut reader = reader(content);
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .trim(csv::Trim::All)
+        .from_reader(content);
     let header = reader.headers().map_err(unreadable)?;
     limits.check_header(header)?;
     let headers: Vec<String> = header.iter().map(str::to_owned).collect();
