@@ -3,6 +3,7 @@
 
 use std::{net::SocketAddr, path::PathBuf, time::Duration};
 
+use app::workspace::import::limits::ImportLimits;
 use secrecy::SecretString;
 use url::Url;
 
@@ -114,6 +115,36 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "0",
         "Proxies in front of the server whose X-Forwarded-For is believed (1 behind one load balancer); 0 uses the socket's address",
     ),
+    (
+        "IMPORT_MAX_BYTES",
+        "26214400",
+        "Largest CSV file an import accepts, in bytes (25 MB)",
+    ),
+    (
+        "IMPORT_MAX_COLUMNS",
+        "100",
+        "Most columns of an imported CSV file (header and every row)",
+    ),
+    (
+        "IMPORT_MAX_HEADER_BYTES",
+        "16384",
+        "Longest header row of an imported CSV file, in bytes",
+    ),
+    (
+        "IMPORT_MAX_CELL_BYTES",
+        "1024",
+        "Longest cell of an imported CSV file, in bytes",
+    ),
+    (
+        "IMPORT_MAX_ROWS",
+        "250000",
+        "Most data rows of an imported CSV file",
+    ),
+    (
+        "IMPORT_RETENTION_HOURS",
+        "168",
+        "Uploaded files never imported (abandoned or failed) are deleted after this many hours",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -161,6 +192,8 @@ pub struct Settings {
     pub encryption_key: Option<SecretString>,
     pub api_rate_per_minute: std::num::NonZeroU32,
     pub trusted_proxy_hops: usize,
+    pub import_limits: ImportLimits,
+    pub import_retention: Duration,
 }
 
 impl Settings {
@@ -269,6 +302,18 @@ impl Settings {
         );
         let mail_from = parsed("MAIL_FROM", &default_from)?;
 
+        let defaults = ImportLimits::default();
+        let limit = |name: &'static str, default: usize| -> Result<usize, ConfigError> {
+            Ok(number(name, default as u64, 1)?.min(usize::MAX as u64) as usize)
+        };
+        let import_limits = ImportLimits {
+            max_bytes: limit("IMPORT_MAX_BYTES", defaults.max_bytes)?,
+            max_columns: limit("IMPORT_MAX_COLUMNS", defaults.max_columns)?,
+            max_header_bytes: limit("IMPORT_MAX_HEADER_BYTES", defaults.max_header_bytes)?,
+            max_cell_bytes: limit("IMPORT_MAX_CELL_BYTES", defaults.max_cell_bytes)?,
+            max_rows: limit("IMPORT_MAX_ROWS", defaults.max_rows)?,
+        };
+
         let mut stripe_prices = Vec::new();
         for plan in ["starter", "professional", "enterprise"] {
             for (interval, suffix) in [("month", "MONTHLY"), ("year", "ANNUAL")] {
@@ -291,6 +336,10 @@ impl Settings {
             )
             .expect("at least 1"),
             trusted_proxy_hops: number("TRUSTED_PROXY_HOPS", 0, 0)?.min(16) as usize,
+            import_limits,
+            import_retention: Duration::from_secs(
+                number("IMPORT_RETENTION_HOURS", 168, 1)?.saturating_mul(3600),
+            ),
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),
@@ -347,6 +396,8 @@ mod tests {
         assert_eq!(s.public_origin(), "http://127.0.0.1:3000");
         assert_eq!(s.db_max_connections, 30);
         assert_eq!(s.log_format, LogFormat::Text);
+        assert_eq!(s.import_limits, ImportLimits::default());
+        assert_eq!(s.import_retention, Duration::from_secs(7 * 24 * 3600));
     }
 
     #[test]
@@ -361,6 +412,8 @@ mod tests {
             ("EMAIL_RETRY_SECS", "0"),
             ("DATABASE_URL", "mysql://x"),
             ("BASE_DOMAIN", "bad domain;"),
+            ("IMPORT_MAX_COLUMNS", "0"),
+            ("IMPORT_RETENTION_HOURS", "soon"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{value}");

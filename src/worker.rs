@@ -84,6 +84,7 @@ pub struct Background {
     stop: tokio::sync::watch::Sender<bool>,
     billing_jobs: tokio::task::JoinHandle<()>,
     cleanup: tokio::task::JoinHandle<()>,
+    import_retention: tokio::task::JoinHandle<()>,
 }
 
 /// Starts email delivery, forecast runs, imports and the scheduled billing jobs.
@@ -97,12 +98,18 @@ pub fn start(settings: &Settings, pool: &PgPool, outbox: &Outbox, billing: &Bill
         stopped,
     ));
     let cleanup = tokio::spawn(jobs::delete_expired(pool.clone()));
+    let import_retention = tokio::spawn(app::workspace::import::retention::run(
+        pool.clone(),
+        time::Duration::try_from(settings.import_retention).unwrap_or(time::Duration::WEEK),
+        stop.subscribe(),
+    ));
     Background {
         email: outbox.start_worker(),
         tenant_work: tenant_work(pool),
         stop,
         billing_jobs,
         cleanup,
+        import_retention,
     }
 }
 
@@ -112,6 +119,7 @@ impl Background {
         let _ = self.stop.send(true);
         self.cleanup.abort();
         self.billing_jobs.await.map_err(|e| e.to_string())?;
+        self.import_retention.await.map_err(|e| e.to_string())?;
         let mut result = self.email.shutdown().await;
         for worker in self.tenant_work {
             result = result.and(worker.shutdown().await);

@@ -558,3 +558,163 @@ async fn an_import_fails_with_a_reason_when_its_starter_left_before_it_was_writt
     );
     assert_eq!(count(&app, "works", "products").await, 0);
 }
+
+#[tokio::test]
+async fn exported_cells_a_spreadsheet_would_run_are_neutralised_and_import_back_unchanged() {
+    let app = owner().await;
+    org(&app, "copy").await;
+    let names = [
+        (
+            "F-1",
+            "=HYPERLINK(\"http://evil.example\",\"open\")",
+            "@SUM(A1)",
+        ),
+        ("F-2", "-2+3", "+cmd|' /C calc'!A0"),
+        ("F-3", "Plain valve", "Hydraulics"),
+    ];
+    let works = schema(&app, "works").await;
+    for (sku, name, category) in names {
+        sqlx::query(&format!(
+            "INSERT INTO {works}.products (sku, name, category, unit_cost, unit_price) VALUES ($1, $2, $3, 12.50, 24.90)"
+        ))
+        .bind(sku)
+        .bind(name)
+        .bind(category)
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    }
+    let csv = app
+        .client
+        .get(app.url("/app/works/export/products.csv"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(&rows[0][1], "'=HYPERLINK(\"http://evil.example\",\"open\")");
+    assert_eq!(&rows[0][2], "'@SUM(A1)");
+    assert_eq!((&rows[1][1], &rows[1][2]), ("'-2+3", "'+cmd|' /C calc'!A0"));
+    assert_eq!((&rows[2][1], &rows[2][3]), ("Plain valve", "12.5000"));
+
+    let id = upload(&app, "copy", "products", csv).await.unwrap();
+    assert_eq!(commit(&app, "copy", &id).await["status"], "done");
+    let copy = schema(&app, "copy").await;
+    let copied: Vec<(String, String, String)> = sqlx::query_as(&format!(
+        "SELECT sku, name, category FROM {copy}.products ORDER BY sku"
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    let expected: Vec<(String, String, String)> = names
+        .iter()
+        .map(|(s, n, c)| ((*s).into(), (*n).into(), (*c).into()))
+        .collect();
+    assert_eq!(copied, expected);
+}
+
+/// The upload page's message after a refused upload, decoded.
+fn refusal(redirect: &str) -> String {
+    let encoded = redirect.split("error=").nth(1).unwrap_or_default();
+    url::form_urlencoded::parse(format!("e={encoded}").as_bytes())
+        .next()
+        .map(|(_, v)| v.into_owned())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn files_beyond_the_import_limits_are_refused_before_anything_is_stored() {
+    // A header of a million columns, under the default limits.
+    let app = owner().await;
+    let header: Vec<String> = (0..1_000_000).map(|i| format!("c{i}")).collect();
+    let err = upload(&app, "works", "products", header.join(",") + "\n")
+        .await
+        .unwrap_err();
+    assert!(refusal(&err).contains("more than 100 columns"), "{err}");
+    assert_eq!(count(&app, "works", "import_jobs").await, 0);
+
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[
+            ("IMPORT_MAX_BYTES", "4000"),
+            ("IMPORT_MAX_COLUMNS", "6"),
+            ("IMPORT_MAX_HEADER_BYTES", "60"),
+            ("IMPORT_MAX_CELL_BYTES", "20"),
+            ("IMPORT_MAX_ROWS", "3"),
+        ],
+    )
+    .await;
+    app.sign_up_verified("Olive Owner", "olive@example.com")
+        .await;
+    org(&app, "works").await;
+    let head = "sku,name,unit_cost,unit_price\n";
+    let big = format!("{head}{}", "A-1,Alpha,1,2\n".repeat(400));
+    for (file, message) in [
+        (big, "larger than 4,000 bytes"),
+        (
+            "sku,name,unit_cost,unit_price,a,b,c\n".to_owned(),
+            "more than 6 columns",
+        ),
+        (
+            format!("sku,name,unit_cost,unit_price,{}\n", "x".repeat(40)),
+            "header row is longer than 60 bytes",
+        ),
+        (
+            format!("{head}A-1,{},1,2\n", "n".repeat(21)),
+            "row 1 holds a cell longer than 20 bytes",
+        ),
+        (
+            format!("{head}A-1,Alpha,1,2,3,4,5\n"),
+            "row 1 has more than 6 columns",
+        ),
+        (
+            format!("{head}{}", "A-1,Alpha,1,2\n".repeat(4)),
+            "more than 3 rows",
+        ),
+    ] {
+        let err = upload(&app, "works", "products", file).await.unwrap_err();
+        assert!(refusal(&err).contains(message), "{message}: {err}");
+    }
+    assert_eq!(count(&app, "works", "import_jobs").await, 0);
+    // Within every limit it is taken.
+    let ok = format!("{head}{}", "A-1,Alpha,1,2\n".repeat(3));
+    upload(&app, "works", "products", ok).await.unwrap();
+}
+
+#[tokio::test]
+async fn abandoned_and_failed_uploads_are_deleted_after_the_retention_period() {
+    let app = owner().await;
+    let good = "sku,name,unit_cost,unit_price\nA-1,Alpha,1,2\n";
+    let bad = "sku,name,unit_cost,unit_price\nA-1,,x,2\n";
+    let old_ready = upload(&app, "works", "products", good).await.unwrap();
+    let old_failed = upload(&app, "works", "products", bad).await.unwrap();
+    let recent = upload(&app, "works", "products", bad).await.unwrap();
+    let done = upload(&app, "works", "products", good).await.unwrap();
+    assert_eq!(commit(&app, "works", &done).await["status"], "done");
+    let works = schema(&app, "works").await;
+    sqlx::query(&format!(
+        "UPDATE {works}.import_jobs SET created_at = now() - interval '8 days' WHERE id <> $1::uuid"
+    ))
+    .bind(&recent)
+    .execute(&app.pool)
+    .await
+    .unwrap();
+
+    let deleted = app::workspace::import::retention::sweep(&app.pool, time::Duration::days(7))
+        .await
+        .unwrap();
+    assert_eq!(deleted, 2);
+    let left: Vec<String> = sqlx::query_scalar(&format!(
+        "SELECT id::text FROM {works}.import_jobs ORDER BY created_at"
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert!(!left.contains(&old_ready) && !left.contains(&old_failed));
+    assert!(left.contains(&recent) && left.contains(&done), "{left:?}");
+}

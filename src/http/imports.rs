@@ -2,21 +2,50 @@
 //! as an import job and sends the browser to its review page; `GET
 //! /templates/{kind}.csv` gives a template with the expected columns.
 
-use app::{AppError, tenancy::TenantContext, workspace::import};
+use app::{
+    AppError,
+    tenancy::TenantContext,
+    workspace::import::{self, limits::ImportLimits},
+};
 use axum::{
-    extract::{Multipart, Path, State},
+    extract::{Multipart, Path, State, multipart::Field},
     http::{StatusCode, header},
     response::{IntoResponse, Redirect, Response},
 };
 
 use super::AppState;
 
-/// Largest file accepted (about 200,000 rows of products).
-pub const MAX_UPLOAD_BYTES: usize = 25 * 1024 * 1024;
+/// The request body may exceed the file by the multipart framing and the `kind` field.
+pub fn body_limit(limits: &ImportLimits) -> usize {
+    limits.max_bytes.saturating_add(64 * 1024)
+}
 
 fn back_with(slug: &str, message: &str) -> Response {
     let encoded: String = url::form_urlencoded::byte_serialize(message.as_bytes()).collect();
     Redirect::to(&format!("/app/{slug}/import?error={encoded}")).into_response()
+}
+
+/// The file, read a chunk at a time and given up as soon as it passes the limit, so
+/// an upload never holds more than `max_bytes` in memory.
+async fn read_file(mut field: Field<'_>, limits: &ImportLimits) -> Result<Vec<u8>, String> {
+    let mut content = Vec::new();
+    loop {
+        match field.chunk().await {
+            Ok(Some(chunk)) if content.len() + chunk.len() > limits.max_bytes => {
+                return Err(limits.too_large().to_string());
+            }
+            Ok(Some(chunk)) => content.extend_from_slice(&chunk),
+            Ok(None) => return Ok(content),
+            Err(_) => return Err(unreadable(limits)),
+        }
+    }
+}
+
+fn unreadable(limits: &ImportLimits) -> String {
+    format!(
+        "The upload could not be read (at most {} MB).",
+        limits.max_bytes / (1024 * 1024)
+    )
 }
 
 pub async fn upload(
@@ -25,6 +54,7 @@ pub async fn upload(
     ctx: TenantContext,
     mut form: Multipart,
 ) -> Response {
+    let limits = &state.import_limits;
     let (mut kind, mut file) = (String::new(), None);
     loop {
         match form.next_field().await {
@@ -32,23 +62,21 @@ pub async fn upload(
                 Some("kind") => kind = field.text().await.unwrap_or_default(),
                 Some("file") => {
                     let name = field.file_name().unwrap_or("upload.csv").to_owned();
-                    match field.bytes().await {
-                        Ok(bytes) => file = Some((name, bytes.to_vec())),
-                        Err(_) => {
-                            return back_with(&slug, "The file could not be read (at most 25 MB).");
-                        }
+                    match read_file(field, limits).await {
+                        Ok(bytes) => file = Some((name, bytes)),
+                        Err(message) => return back_with(&slug, &message),
                     }
                 }
                 _ => {}
             },
             Ok(None) => break,
-            Err(_) => return back_with(&slug, "The upload could not be read (at most 25 MB)."),
+            Err(_) => return back_with(&slug, &unreadable(limits)),
         }
     }
     let Some((name, content)) = file.filter(|(_, c)| !c.is_empty()) else {
         return back_with(&slug, "Choose a CSV file to upload.");
     };
-    match import::store::create(&state.pool, &ctx, &kind, &name, content).await {
+    match import::store::create(&state.pool, &ctx, &kind, &name, content, limits).await {
         Ok(id) => Redirect::to(&format!("/app/{slug}/import/{id}")).into_response(),
         Err(AppError::Validation { message, .. }) => back_with(&slug, &message),
         Err(err) => err.into_response(),

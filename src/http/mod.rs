@@ -46,6 +46,7 @@ pub struct AppState {
     pub cipher: app::integrations::crypto::Cipher,
     pub api_rate_per_minute: std::num::NonZeroU32,
     pub trusted_proxy_hops: usize,
+    pub import_limits: app::workspace::import::limits::ImportLimits,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -103,9 +104,9 @@ pub fn router(state: AppState) -> Router {
         .route("/app/{slug}/export/{file}", get(exports::csv))
         .route(
             "/app/{slug}/import",
-            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(
-                imports::MAX_UPLOAD_BYTES,
-            )),
+            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::body_limit(
+                &state.import_limits,
+            ))),
         )
         .route("/templates/{file}", get(imports::template))
         .route("/admin/audit.csv", get(console::audit_csv))
@@ -182,6 +183,7 @@ impl Application {
             cipher: crate::encryption::cipher(settings)?,
             api_rate_per_minute: settings.api_rate_per_minute,
             trusted_proxy_hops: settings.trusted_proxy_hops,
+            import_limits: settings.import_limits,
             pool,
             leptos,
             started_at: Instant::now(),

@@ -66,7 +66,7 @@ pub async fn change_role(
     target: Uuid,
     new: Role,
 ) -> Result<(), AppError> {
-    ctx.require(Permission::ManageMembers)?;
+    ctx.require_change(Permission::ManageMembers)?;
     let tenant = ctx.tenant().id;
     let mut tx = crate::server::db::begin(pool).await?;
     let (current, owners) = lock(&mut tx, tenant, target).await?;
@@ -138,6 +138,7 @@ pub async fn transfer_ownership(
     if ctx.role() != Role::Owner {
         return Err(AppError::Forbidden);
     }
+    ctx.require_change(Permission::ManageMembers)?;
     if target == ctx.user() {
         return Err(AppError::bad_request("You already own this organization."));
     }

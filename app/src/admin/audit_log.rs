@@ -5,7 +5,11 @@ use sqlx::{PgPool, Row, postgres::PgRow};
 use time::{Date, OffsetDateTime, macros::format_description};
 
 use super::types::{AuditPage, AuditQuery, AuditRow};
-use crate::{AppError, format::utc_minute};
+use crate::{
+    AppError,
+    format::utc_minute,
+    server::csv_export::{Cell, CsvExport},
+};
 
 pub const PAGE_SIZE: u32 = 50;
 /// The most rows one CSV export holds; narrow the filter for more.
@@ -119,21 +123,11 @@ pub async fn search(
     })
 }
 
-/// A cell a spreadsheet will not run as a formula (targets can hold what users typed).
-fn inert(cell: &str) -> String {
-    if cell.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        format!("'{cell}")
-    } else {
-        cell.to_owned()
-    }
-}
-
 /// The whole filtered set (up to [`EXPORT_LIMIT`] rows) as CSV.
 pub async fn csv(pool: &PgPool, query: &AuditQuery) -> Result<Vec<u8>, AppError> {
     let filter = Filter::from_query(query)?;
     let rows = fetch(pool, &filter, EXPORT_LIMIT, 0).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    let header = [
+    let mut out = CsvExport::new(&[
         "id",
         "occurred_at",
         "actor_kind",
@@ -143,14 +137,13 @@ pub async fn csv(pool: &PgPool, query: &AuditQuery) -> Result<Vec<u8>, AppError>
         "target",
         "ip",
         "details",
-    ];
-    out.write_record(header).map_err(AppError::internal)?;
+    ])?;
     for r in &rows {
         let a = row(r)?;
         let id = a.id.to_string();
-        let cells = [
-            id.as_str(),
-            &a.at,
+        // Targets and details can hold what users typed: every text cell is neutralised.
+        let text = [
+            a.at.as_str(),
             &a.actor_kind,
             &a.actor,
             a.tenant.as_deref().unwrap_or(""),
@@ -159,18 +152,7 @@ pub async fn csv(pool: &PgPool, query: &AuditQuery) -> Result<Vec<u8>, AppError>
             a.ip.as_deref().unwrap_or(""),
             &a.details,
         ];
-        out.write_record(cells.map(inert))
-            .map_err(AppError::internal)?;
+        out.record(std::iter::once(Cell::Number(&id)).chain(text.map(Cell::Text)))?;
     }
-    out.into_inner().map_err(AppError::internal)
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn cells_that_a_spreadsheet_would_run_are_quoted() {
-        assert_eq!(super::inert("=HYPERLINK(\"x\")"), "'=HYPERLINK(\"x\")");
-        assert_eq!(super::inert("@SUM(A1)"), "'@SUM(A1)");
-        assert_eq!(super::inert("tenant.suspended"), "tenant.suspended");
-    }
+    out.finish()
 }

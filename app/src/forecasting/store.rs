@@ -53,7 +53,7 @@ pub async fn start(
     service_level: f64,
 ) -> Result<Uuid, AppError> {
     require(ctx)?;
-    ctx.require(Permission::EditData)?;
+    ctx.require_change(Permission::EditData)?;
     if !(3..=12).contains(&horizon) {
         return Err(AppError::invalid(
             "horizon",

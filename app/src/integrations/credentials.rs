@@ -47,7 +47,7 @@ pub async fn save(
     credentials: &Credentials,
     ip: Option<std::net::IpAddr>,
 ) -> Result<Uuid, AppError> {
-    ctx.require(Permission::ManageIntegrations)?;
+    ctx.require_change(Permission::ManageIntegrations)?;
     if !KINDS.iter().any(|(k, _)| *k == kind) {
         return Err(AppError::invalid("kind", "Choose the system to connect."));
     }

@@ -70,7 +70,7 @@ pub async fn create(
     scope: &str,
     ip: Option<std::net::IpAddr>,
 ) -> Result<NewApiKey, AppError> {
-    ctx.require(Permission::ManageIntegrations)?;
+    ctx.require_change(Permission::ManageIntegrations)?;
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
         return Err(AppError::invalid(

@@ -16,6 +16,7 @@ use crate::{
     billing::{Feature, gates},
     format::utc_minute,
     metrics::ledger::WINDOW_DAYS,
+    server::csv_export::{Cell, CsvExport},
     tenancy::TenantContext,
 };
 
@@ -221,8 +222,7 @@ pub async fn delete(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<(), 
 pub async fn csv(pool: &PgPool, ctx: &TenantContext) -> Result<String, AppError> {
     ctx.require(Permission::ImportExport)?;
     let v = view(pool, ctx).await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record([
+    let mut out = CsvExport::new(&[
         "scenario",
         "dso_change_days",
         "dio_change_days",
@@ -238,8 +238,7 @@ pub async fn csv(pool: &PgPool, ctx: &TenantContext) -> Result<String, AppError>
         "cash_from_working_capital",
         "extra_gross_margin",
         "total_cash_effect_12m",
-    ])
-    .map_err(AppError::internal)?;
+    ])?;
     let baseline = SavedScenario {
         id: Uuid::nil(),
         name: "Baseline".into(),
@@ -265,9 +264,10 @@ pub async fn csv(pool: &PgPool, ctx: &TenantContext) -> Result<String, AppError>
             o.extra_gross_margin,
             o.total_cash_effect,
         ];
-        let mut record = vec![s.name.clone()];
-        record.extend(numbers.iter().map(|n| format!("{n:.2}")));
-        out.write_record(&record).map_err(AppError::internal)?;
+        let figures: Vec<String> = numbers.iter().map(|n| format!("{n:.2}")).collect();
+        out.record(
+            std::iter::once(Cell::Text(&s.name)).chain(figures.iter().map(|f| Cell::Number(f))),
+        )?;
     }
-    String::from_utf8(out.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
+    String::from_utf8(out.finish()?).map_err(AppError::internal)
 }

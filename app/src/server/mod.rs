@@ -3,6 +3,7 @@
 pub mod audit;
 pub mod audit_chain;
 pub mod client_ip;
+pub mod csv_export;
 pub mod db;
 pub mod jobs;
 pub mod process;

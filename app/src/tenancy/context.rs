@@ -144,6 +144,26 @@ impl TenantContext {
         }
     }
 
+    /// The guard of every change to the organization: its tenant data (through
+    /// [`Self::write`]) and its rows on the platform (API keys, members, invitations,
+    /// the onboarding step). Refuses unless the role grants `permission`, and while the
+    /// context is a support view or the organization is read-only. Withdrawing access
+    /// (revoking a key or an invitation, removing a member) and billing ask only
+    /// [`Self::require`]: an organization that has not paid must still be able to shut
+    /// out a leaked key and to settle its account.
+    pub fn require_change(&self, permission: Permission) -> Result<(), AppError> {
+        self.require(permission)?;
+        if self.support.is_some() {
+            return Err(AppError::ReadOnly {
+                message: "Support access is read-only.".into(),
+            });
+        }
+        if self.access == Access::ReadOnly {
+            return Err(read_only(&self.tenant.name));
+        }
+        Ok(())
+    }
+
     /// A read-only transaction on the tenant's schema. It reads one snapshot, so
     /// figures computed from several queries agree with each other.
     pub async fn read(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
@@ -153,21 +173,17 @@ impl TenantContext {
     /// A read-write transaction; refused to roles that may not edit and while the
     /// tenant is read-only.
     pub async fn write(&self, pool: &PgPool) -> Result<TenantTx, AppError> {
-        self.require(Permission::EditData)?;
-        if self.support.is_some() {
-            return Err(AppError::ReadOnly {
-                message: "Support access is read-only.".into(),
-            });
-        }
-        if self.access == Access::ReadOnly {
-            return Err(AppError::ReadOnly {
-                message: format!(
-                    "{} is read-only until the overdue payment is settled. An owner can update the payment method under billing.",
-                    self.tenant.name
-                ),
-            });
-        }
+        self.require_change(Permission::EditData)?;
         TenantTx::begin(pool, &self.tenant.schema, Some(self.tenant.id)).await
+    }
+}
+
+/// The refusal of a change to a past-due organization.
+pub(crate) fn read_only(organization: &str) -> AppError {
+    AppError::ReadOnly {
+        message: format!(
+            "{organization} is read-only until the overdue payment is settled. An owner can update the payment method under billing."
+        ),
     }
 }
 

@@ -27,7 +27,7 @@ pub mod transfer;
 pub mod verify;
 
 #[cfg(feature = "ssr")]
-pub(crate) use registry::find_by_key;
+pub(crate) use {context::read_only, registry::find_by_key};
 #[cfg(feature = "ssr")]
 pub use {
     context::{Access, TenantContext, TenantTx},

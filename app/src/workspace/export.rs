@@ -1,9 +1,11 @@
 //! CSV export of every list: one query per kind, run in the tenant's read-only
-//! transaction, written with the `csv` crate (quoting and escaping done right).
+//! transaction, written by the shared CSV writer (figures as numbers, text cells kept
+//! from running as spreadsheet formulas).
 
 use crate::{
     AppError,
     accounts::Permission,
+    server::csv_export::{Cell, CsvExport},
     tenancy::{TenantContext, TenantTx},
 };
 
@@ -118,6 +120,21 @@ pub fn headers(kind: &str) -> Option<&'static [&'static str]> {
     })
 }
 
+/// The columns that hold figures; every other column is text.
+const NUMBER_COLUMNS: &[&str] = &[
+    "unit_cost",
+    "unit_price",
+    "lead_time_days",
+    "on_hand",
+    "reserved",
+    "reorder_point",
+    "safety_stock",
+    "payment_terms_days",
+    "credit_limit",
+    "quantity",
+    "amount",
+];
+
 async fn rows(tx: &mut TenantTx, sql: &str) -> Result<Vec<Vec<String>>, AppError> {
     use sqlx::Row;
     let rows = sqlx::query(sql).fetch_all(&mut **tx).await?;
@@ -140,10 +157,15 @@ pub async fn export(
     let mut tx = ctx.read(pool).await?;
     let rows = rows(&mut tx, sql).await?;
     tx.commit().await?;
-    let mut out = csv::Writer::from_writer(Vec::new());
-    out.write_record(headers).map_err(AppError::internal)?;
-    for row in rows {
-        out.write_record(&row).map_err(AppError::internal)?;
+    let mut out = CsvExport::new(headers)?;
+    for row in &rows {
+        out.record(headers.iter().zip(row).map(|(header, value)| {
+            if NUMBER_COLUMNS.contains(header) {
+                Cell::Number(value)
+            } else {
+                Cell::Text(value)
+            }
+        }))?;
     }
-    String::from_utf8(out.into_inner().map_err(AppError::internal)?).map_err(AppError::internal)
+    String::from_utf8(out.finish()?).map_err(AppError::internal)
 }

@@ -16,7 +16,7 @@ pub async fn set_onboarding_step(
 ) -> Result<(), AppError> {
     use crate::accounts::{Permission, member_context};
     let (pool, ctx) = member_context(&slug).await?;
-    ctx.require(Permission::ManageMembers)?;
+    ctx.require_change(Permission::ManageMembers)?;
     if step.is_some_and(|s| !(2..=4).contains(&s)) {
         return Err(AppError::bad_request("no such step"));
     }

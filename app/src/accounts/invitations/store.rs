@@ -14,7 +14,7 @@ use crate::{
     billing::{Plan, gates},
     email::{Outbox, templates},
     server::audit::{self, Actor},
-    tenancy::{TenantContext, TenantStatus},
+    tenancy::{self, TenantContext, TenantStatus},
 };
 
 /// How long an invitation link works.
@@ -42,6 +42,7 @@ async fn lock_tenant(conn: &mut PgConnection, tenant: Uuid) -> Result<Locked, Ap
             .await?;
     let status = TenantStatus::parse(&status).unwrap_or(TenantStatus::Active);
     Ok(Locked {
+        status,
         plan: Plan::effective(status, &plan),
         name,
         slug,
@@ -50,6 +51,7 @@ async fn lock_tenant(conn: &mut PgConnection, tenant: Uuid) -> Result<Locked, Ap
 }
 
 struct Locked {
+    status: TenantStatus,
     plan: Plan,
     name: String,
     slug: String,
@@ -71,7 +73,7 @@ fn over_limit(locked: &Locked) -> AppError {
 }
 
 fn check_role(ctx: &TenantContext, role: Role) -> Result<(), AppError> {
-    ctx.require(Permission::ManageMembers)?;
+    ctx.require_change(Permission::ManageMembers)?;
     if role == Role::Owner {
         return Err(AppError::invalid(
             "role",
@@ -199,7 +201,7 @@ pub async fn resend(
     id: Uuid,
     ip: Option<IpAddr>,
 ) -> Result<(), AppError> {
-    ctx.require(Permission::ManageMembers)?;
+    ctx.require_change(Permission::ManageMembers)?;
     let tenant = ctx.tenant().id;
     let mut tx = crate::server::db::begin(pool).await?;
     let organization = lock_tenant(&mut tx, tenant).await?.name;
@@ -397,6 +399,11 @@ pub async fn accept(
         });
     }
     let locked = lock_tenant(conn, tenant).await?;
+    // No context exists before joining, so the read-only rule is applied here; the
+    // invitation stays open for when the account is settled.
+    if locked.status == TenantStatus::PastDue {
+        return Err(tenancy::read_only(&locked.name));
+    }
     let inserted = sqlx::query(
         "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, $3)
          ON CONFLICT DO NOTHING",

@@ -5,37 +5,40 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::queue::{self, ImportOrder};
-use super::{ImportView, Report, Value, fields, suggest, validate};
+use super::{ImportView, Report, Value, fields, limits::ImportLimits, suggest, validate};
 use crate::{
     AppError,
     accounts::Permission,
     billing::gates,
-    server::jobs,
+    server::{csv_export, jobs},
     tenancy::{self, TenantContext, TenantTx},
 };
 
-/// The header row and the data rows of a CSV file.
-pub fn read_csv(content: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+fn unreadable(e: csv::Error) -> AppError {
+    let line = e
+        .position()
+        .map(|p| format!(" (line {})", p.line()))
+        .unwrap_or_default();
+    AppError::invalid(
+        "file",
+        format!("This is not a readable CSV file{line}: save it as CSV (UTF-8) and try again."),
+    )
+}
+
+/// The header row and up to `take` data rows of a CSV file. Each record is checked
+/// against `limits` before it is kept, so what is held never exceeds them.
+fn read_rows(
+    content: &[u8],
+    limits: &ImportLimits,
+    take: usize,
+) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
         .from_reader(content);
-    let bad = |e: csv::Error| {
-        let line = e
-            .position()
-            .map(|p| format!(" (line {})", p.line()))
-            .unwrap_or_default();
-        AppError::invalid(
-            "file",
-            format!("This is not a readable CSV file{line}: save it as CSV (UTF-8) and try again."),
-        )
-    };
-    let headers: Vec<String> = reader
-        .headers()
-        .map_err(bad)?
-        .iter()
-        .map(str::to_owned)
-        .collect();
+    let header = reader.headers().map_err(unreadable)?;
+    limits.check_header(header)?;
+    let headers: Vec<String> = header.iter().map(str::to_owned).collect();
     if headers.iter().all(String::is_empty) {
         return Err(AppError::invalid(
             "file",
@@ -43,11 +46,30 @@ pub fn read_csv(content: &[u8]) -> Result<(Vec<String>, Vec<Vec<String>>), AppEr
         ));
     }
     let mut rows = Vec::new();
-    for record in reader.records() {
-        rows.push(record.map_err(bad)?.iter().map(str::to_owned).collect());
+    let mut record = csv::StringRecord::new();
+    while rows.len() < take && reader.read_record(&mut record).map_err(unreadable)? {
+        limits.check_row(rows.len() + 1, &record)?;
+        // Cells our exports neutralised come back as they were stored.
+        rows.push(
+            record
+                .iter()
+                .map(|cell| csv_export::restore(cell).to_owned())
+                .collect(),
+        );
     }
     Ok((headers, rows))
 }
+
+/// The header row and the data rows of a CSV file within `limits`.
+fn read_csv(
+    content: &[u8],
+    limits: &ImportLimits,
+) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+    read_rows(content, limits, usize::MAX)
+}
+
+/// Data rows the review page shows.
+const PREVIEW_ROWS: usize = 10;
 
 /// Checks that need the database: stock and order lines must name known products.
 async fn check_against_data(
@@ -101,6 +123,11 @@ fn require(ctx: &TenantContext) -> Result<(), AppError> {
     ctx.require(Permission::ImportExport)
 }
 
+/// Uploading, remapping and starting change the organization's data.
+fn require_change(ctx: &TenantContext) -> Result<(), AppError> {
+    ctx.require_change(Permission::ImportExport)
+}
+
 /// Stores an uploaded file as a new import, validated with the guessed mapping.
 pub async fn create(
     pool: &PgPool,
@@ -108,11 +135,15 @@ pub async fn create(
     kind: &str,
     file_name: &str,
     content: Vec<u8>,
+    limits: &ImportLimits,
 ) -> Result<Uuid, AppError> {
-    require(ctx)?;
+    require_change(ctx)?;
     let fields =
         fields(kind).ok_or_else(|| AppError::invalid("kind", "Choose what the file holds."))?;
-    let (headers, records) = read_csv(&content)?;
+    if content.len() > limits.max_bytes {
+        return Err(limits.too_large());
+    }
+    let (headers, records) = read_csv(&content, limits)?;
     let mapping = suggest(&headers, fields);
     let mut tx = ctx.write(pool).await?;
     let (_, mut report) = validate(kind, &records, &mapping);
@@ -190,10 +221,11 @@ pub async fn view(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<Import
         .iter()
         .map(|f| (f.label.to_owned(), f.required))
         .collect();
-    let (headers, records) = if job.content.is_empty() {
+    // Only what the page shows is read: the header and the first rows.
+    let (headers, preview) = if job.content.is_empty() {
         (Vec::new(), Vec::new())
     } else {
-        read_csv(&job.content)?
+        read_rows(&job.content, &ImportLimits::STORED, PREVIEW_ROWS)?
     };
     Ok(ImportView {
         id,
@@ -205,7 +237,7 @@ pub async fn view(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<Import
         headers,
         fields,
         mapping: job.mapping,
-        preview: records.into_iter().take(10).collect(),
+        preview,
         report: job.report,
     })
 }
@@ -216,7 +248,7 @@ pub async fn remap(
     id: Uuid,
     mapping: Vec<Option<usize>>,
 ) -> Result<(), AppError> {
-    require(ctx)?;
+    require_change(ctx)?;
     let mut tx = ctx.write(pool).await?;
     let job = load(&mut tx, id, true).await?;
     if job.status == "done" {
@@ -224,7 +256,7 @@ pub async fn remap(
             message: "This import is already done.".into(),
         });
     }
-    let (headers, records) = read_csv(&job.content)?;
+    let (headers, records) = read_csv(&job.content, &ImportLimits::STORED)?;
     let fields = fields(&job.kind).unwrap_or_default();
     if mapping.len() != fields.len() || mapping.iter().flatten().any(|c| *c >= headers.len()) {
         return Err(AppError::bad_request("the mapping does not fit the file"));
@@ -309,7 +341,7 @@ async fn checked_rows(
     ctx: &TenantContext,
     job: &Job,
 ) -> Result<Vec<Vec<Value>>, AppError> {
-    let (_, records) = read_csv(&job.content)?;
+    let (_, records) = read_csv(&job.content, &ImportLimits::STORED)?;
     let (rows, report) = validate(&job.kind, &records, &job.mapping);
     if report.error_count > 0 {
         return Err(AppError::Conflict {
@@ -327,7 +359,7 @@ const STALLED: &str = "interval '2 minutes'";
 /// Queues import `id` after checking it (status, rows, plan limits), so those
 /// refusals come back at once; progress shows on the job's page.
 pub async fn start(pool: &PgPool, ctx: &TenantContext, id: Uuid) -> Result<(), AppError> {
-    require(ctx)?;
+    require_change(ctx)?;
     let queued = queue::job(pool.clone()).await.map_err(AppError::internal)?;
     let mut tx = ctx.write(pool).await?;
     let job = load(&mut tx, id, true).await?;
