@@ -8,5 +8,6 @@ pub mod jobs;
 pub mod process;
 pub mod request;
 pub mod request_id;
+pub mod return_path;
 pub mod security;
 pub mod sessions;
