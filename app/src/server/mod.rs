@@ -6,6 +6,7 @@ pub mod client_ip;
 pub mod db;
 pub mod jobs;
 pub mod process;
+pub mod rate_limit;
 pub mod request;
 pub mod request_id;
 pub mod return_path;
