@@ -107,7 +107,32 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "API_RATE_LIMIT_PER_MINUTE",
         "120",
-        "Requests per minute each REST API key may make (per server process)",
+        "Requests per minute each REST API key may make, counted across all server processes",
+    ),
+    (
+        "PUBLIC_RATE_LIMIT_PER_MINUTE",
+        "60",
+        "Form posts and server-function calls per minute from one client address while not signed in (sign-in, sign-up, password reset, contact, invitations ...), across all server processes",
+    ),
+    (
+        "BODY_LIMIT_KB",
+        "2048",
+        "Largest request body in KiB (CSV uploads: 25 MiB); larger ones are refused with 413",
+    ),
+    (
+        "HEADER_TIMEOUT_SECS",
+        "10",
+        "How long a client may take to send a request's headers before the connection is closed",
+    ),
+    (
+        "BODY_TIMEOUT_SECS",
+        "20",
+        "Longest pause while a client sends a request body; then the request fails with 408",
+    ),
+    (
+        "REQUEST_TIMEOUT_SECS",
+        "60",
+        "Longest time from the end of a request's body to its response; then it fails with 503",
     ),
     (
         "TRUSTED_PROXY_HOPS",
@@ -161,6 +186,11 @@ pub struct Settings {
     pub encryption_key: Option<SecretString>,
     pub api_rate_per_minute: std::num::NonZeroU32,
     pub trusted_proxy_hops: usize,
+    pub public_rate_per_minute: std::num::NonZeroU32,
+    pub body_limit_bytes: usize,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub request_timeout: Duration,
 }
 
 impl Settings {
@@ -291,6 +321,14 @@ impl Settings {
             )
             .expect("at least 1"),
             trusted_proxy_hops: number("TRUSTED_PROXY_HOPS", 0, 0)?.min(16) as usize,
+            public_rate_per_minute: std::num::NonZeroU32::new(
+                number("PUBLIC_RATE_LIMIT_PER_MINUTE", 60, 1)?.min(u64::from(u32::MAX)) as u32,
+            )
+            .expect("at least 1"),
+            body_limit_bytes: number("BODY_LIMIT_KB", 2048, 1)?.min(1 << 30) as usize * 1024,
+            header_timeout: Duration::from_secs(number("HEADER_TIMEOUT_SECS", 10, 1)?),
+            body_timeout: Duration::from_secs(number("BODY_TIMEOUT_SECS", 20, 1)?),
+            request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 60, 1)?),
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),
@@ -361,6 +399,10 @@ mod tests {
             ("EMAIL_RETRY_SECS", "0"),
             ("DATABASE_URL", "mysql://x"),
             ("BASE_DOMAIN", "bad domain;"),
+            ("PUBLIC_RATE_LIMIT_PER_MINUTE", "0"),
+            ("HEADER_TIMEOUT_SECS", "0"),
+            ("BODY_TIMEOUT_SECS", "soon"),
+            ("REQUEST_TIMEOUT_SECS", "0"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{value}");
