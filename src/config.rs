@@ -122,7 +122,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "HEADER_TIMEOUT_SECS",
         "10",
-        "How long a client may take to send a request's headers before the connection is closed",
+        "How long a client may take to send a request's headers (or leave a keep-alive connection idle) before the connection is closed",
     ),
     (
         "BODY_TIMEOUT_SECS",

@@ -17,7 +17,7 @@ pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 const TOKEN_PATHS: &[&str] = &["/invite/"];
 
 /// The request path as the log may show it: the query left out, tokens redacted.
-fn loggable_path(path: &str) -> String {
+pub(super) fn loggable_path(path: &str) -> String {
     match TOKEN_PATHS.iter().find(|prefix| path.starts_with(*prefix)) {
         Some(prefix) => format!("{prefix}[redacted]"),
         None => path.to_owned(),
