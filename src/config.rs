@@ -108,7 +108,32 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "API_RATE_LIMIT_PER_MINUTE",
         "120",
-        "Requests per minute each REST API key may make (per server process)",
+        "Requests per minute each REST API key may make, counted across all server processes",
+    ),
+    (
+        "PUBLIC_RATE_LIMIT_PER_MINUTE",
+        "60",
+        "Form posts and server-function calls per minute from one client address while not signed in (sign-in, sign-up, password reset, contact, invitations ...), across all server processes",
+    ),
+    (
+        "BODY_LIMIT_KB",
+        "2048",
+        "Largest request body in KiB (CSV uploads: 25 MiB); larger ones are refused with 413",
+    ),
+    (
+        "HEADER_TIMEOUT_SECS",
+        "10",
+        "How long a client may take to send a request's headers (or leave a keep-alive connection idle) before the connection is closed",
+    ),
+    (
+        "BODY_TIMEOUT_SECS",
+        "20",
+        "Longest pause while a client sends a request body; then the request fails with 408",
+    ),
+    (
+        "REQUEST_TIMEOUT_SECS",
+        "60",
+        "Longest time from the end of a request's body to its response; then it fails with 503",
     ),
     (
         "TRUSTED_PROXY_HOPS",
@@ -194,6 +219,11 @@ pub struct Settings {
     pub trusted_proxy_hops: usize,
     pub import_limits: ImportLimits,
     pub import_retention: Duration,
+    pub public_rate_per_minute: std::num::NonZeroU32,
+    pub body_limit_bytes: usize,
+    pub header_timeout: Duration,
+    pub body_timeout: Duration,
+    pub request_timeout: Duration,
 }
 
 impl Settings {
@@ -340,6 +370,14 @@ impl Settings {
             import_retention: Duration::from_secs(
                 number("IMPORT_RETENTION_HOURS", 168, 1)?.saturating_mul(3600),
             ),
+            public_rate_per_minute: std::num::NonZeroU32::new(
+                number("PUBLIC_RATE_LIMIT_PER_MINUTE", 60, 1)?.min(u64::from(u32::MAX)) as u32,
+            )
+            .expect("at least 1"),
+            body_limit_bytes: number("BODY_LIMIT_KB", 2048, 1)?.min(1 << 30) as usize * 1024,
+            header_timeout: Duration::from_secs(number("HEADER_TIMEOUT_SECS", 10, 1)?),
+            body_timeout: Duration::from_secs(number("BODY_TIMEOUT_SECS", 20, 1)?),
+            request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 60, 1)?),
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),
@@ -414,6 +452,10 @@ mod tests {
             ("BASE_DOMAIN", "bad domain;"),
             ("IMPORT_MAX_COLUMNS", "0"),
             ("IMPORT_RETENTION_HOURS", "soon"),
+            ("PUBLIC_RATE_LIMIT_PER_MINUTE", "0"),
+            ("HEADER_TIMEOUT_SECS", "0"),
+            ("BODY_TIMEOUT_SECS", "soon"),
+            ("REQUEST_TIMEOUT_SECS", "0"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{value}");

@@ -107,6 +107,10 @@ async fn run_server(settings: &Settings, pool: &PgPool, demo: bool) -> anyhow::R
         pool.clone(),
         std::time::Duration::from_secs(3600),
     ));
+    let limits_sweeper = tokio::spawn(app::server::rate_limit::sweep_ended(
+        pool.clone(),
+        std::time::Duration::from_secs(600),
+    ));
     let app = Application::build(settings, pool.clone()).await?;
     let worker = crate::worker::start(settings, pool, app.outbox(), app.billing());
     if let Some(dir) = app.outbox().mailbox_dir() {
@@ -118,6 +122,7 @@ async fn run_server(settings: &Settings, pool: &PgPool, demo: bool) -> anyhow::R
     tracing::info!(address = %app.local_addr(), "CapLiquify is listening on {}", settings.public_url);
     let served = app.run_until(shutdown_signal()).await;
     sweeper.abort();
+    limits_sweeper.abort();
     if let Err(err) = worker.shutdown().await {
         tracing::error!(error = %err, "the worker did not stop cleanly");
     }

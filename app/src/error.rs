@@ -53,6 +53,9 @@ pub enum AppError {
     },
     #[error("{message}")]
     RateLimited { message: String },
+    /// The request's body is larger than this endpoint accepts.
+    #[error("{message}")]
+    TooLarge { message: String },
     #[error("Something went wrong on our side. We have been notified (reference {}).", request_id.as_deref().unwrap_or("unknown"))]
     Internal { request_id: Option<String> },
     /// Transport failures between the browser and a server function.
@@ -68,6 +71,12 @@ impl AppError {
     pub fn bad_request(reason: impl Into<String>) -> Self {
         Self::BadRequest {
             reason: reason.into(),
+        }
+    }
+
+    pub fn too_large() -> Self {
+        Self::TooLarge {
+            message: "The request is too large.".into(),
         }
     }
 
@@ -93,6 +102,7 @@ impl AppError {
             Self::ReadOnly { .. } => 403,
             Self::BillingRequired { .. } => 402,
             Self::RateLimited { .. } => 429,
+            Self::TooLarge { .. } => 413,
             Self::Internal { .. } => 500,
             Self::Transport { .. } => 502,
         }

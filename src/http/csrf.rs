@@ -31,7 +31,8 @@ pub async fn verify_origin(State(state): State<AppState>, req: Request, next: Ne
     match same_site(req.headers(), &state.public_origin) {
         Ok(()) => next.run(req).await,
         Err(reason) => {
-            tracing::warn!(path = %req.uri().path(), reason, "cross-site request refused");
+            let path = super::request_log::loggable_path(req.uri().path());
+            tracing::warn!(%path, reason, "cross-site request refused");
             AppError::Forbidden.into_response()
         }
     }

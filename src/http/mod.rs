@@ -1,12 +1,18 @@
 //! The HTTP stack: routes, middleware and the server loop.
 
+mod canonical_path;
 mod client_ip;
+mod connections;
 mod console;
 mod csrf;
 mod exports;
 mod health;
 mod imports;
 mod mailbox;
+mod no_store;
+mod org_pages;
+mod public_limit;
+mod request_body;
 mod request_log;
 mod security_headers;
 mod seo;
@@ -16,13 +22,14 @@ use std::{
     future::Future,
     net::SocketAddr,
     sync::{Arc, OnceLock},
-    time::Instant,
+    time::{Duration, Instant},
 };
 
 use app::{billing::Billing, email::Outbox, tenancy::TenancyConfig};
 use axum::{
     Router,
-    extract::FromRef,
+    extract::{DefaultBodyLimit, FromRef},
+    http::StatusCode,
     middleware,
     routing::{get, post},
 };
@@ -30,6 +37,7 @@ use leptos::prelude::LeptosOptions;
 use leptos_axum::{AxumRouteListing, LeptosRoutes, generate_route_list};
 use sqlx::PgPool;
 use tokio::net::TcpListener;
+use tower_http::timeout::TimeoutLayer;
 
 use crate::config::Settings;
 
@@ -47,6 +55,10 @@ pub struct AppState {
     pub api_rate_per_minute: std::num::NonZeroU32,
     pub trusted_proxy_hops: usize,
     pub import_limits: app::workspace::import::limits::ImportLimits,
+    pub public_rate_per_minute: std::num::NonZeroU32,
+    pub body_limit_bytes: usize,
+    pub body_timeout: Duration,
+    pub request_timeout: Duration,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -104,7 +116,7 @@ pub fn router(state: AppState) -> Router {
         .route("/app/{slug}/export/{file}", get(exports::csv))
         .route(
             "/app/{slug}/import",
-            post(imports::upload).layer(axum::extract::DefaultBodyLimit::max(imports::body_limit(
+            post(imports::upload).layer(DefaultBodyLimit::max(imports::body_limit(
                 &state.import_limits,
             ))),
         )
@@ -132,20 +144,40 @@ pub fn router(state: AppState) -> Router {
             AppState,
             _,
         >(context, app::root::shell))
+        .layer(DefaultBodyLimit::max(state.body_limit_bytes))
         .with_state(state.clone());
-    // The console gate may re-route a request, so it runs before routing: the routes
-    // sit behind it as one service.
+    // The gates may re-route a request, so they run before routing: the routes sit
+    // behind them as one service. Outermost last.
     Router::new()
         .fallback_service(routed)
         .layer(middleware::from_fn_with_state(state.clone(), console::hide))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            org_pages::hide_unknown,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            public_limit::limit,
+        ))
+        .layer(middleware::from_fn(no_store::add))
         .layer(app::server::sessions::layer(
             state.pool.clone(),
             state.public_origin.starts_with("https://"),
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::SERVICE_UNAVAILABLE,
+            state.request_timeout,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            request_body::read,
         ))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             csrf::verify_origin,
         ))
+        // Before any gate: gates and router must see the same path.
+        .layer(middleware::from_fn(canonical_path::redirect))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers::add,
@@ -164,7 +196,8 @@ pub struct Application {
     router: Router,
     outbox: Outbox,
     billing: Billing,
-    shutdown_grace: std::time::Duration,
+    shutdown_grace: Duration,
+    header_timeout: Duration,
 }
 
 impl Application {
@@ -184,6 +217,10 @@ impl Application {
             api_rate_per_minute: settings.api_rate_per_minute,
             trusted_proxy_hops: settings.trusted_proxy_hops,
             import_limits: settings.import_limits,
+            public_rate_per_minute: settings.public_rate_per_minute,
+            body_limit_bytes: settings.body_limit_bytes,
+            body_timeout: settings.body_timeout,
+            request_timeout: settings.request_timeout,
             pool,
             leptos,
             started_at: Instant::now(),
@@ -198,6 +235,7 @@ impl Application {
             billing: state.billing.clone(),
             router: router(state),
             shutdown_grace: settings.shutdown_grace,
+            header_timeout: settings.header_timeout,
         })
     }
 
@@ -225,25 +263,19 @@ impl Application {
     ) -> std::io::Result<()> {
         let (tx, rx) = tokio::sync::watch::channel(false);
         let grace = self.shutdown_grace;
-        let mut server = tokio::spawn(async move {
-            let mut rx = rx;
-            axum::serve(
-                self.listener,
-                self.router
-                    .into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .with_graceful_shutdown(async move {
-                let _ = rx.wait_for(|stop| *stop).await;
-            })
-            .await
-        });
+        let mut server = tokio::spawn(connections::serve(
+            self.listener,
+            self.router,
+            self.header_timeout,
+            rx,
+        ));
         tokio::select! {
-            result = &mut server => return result.map_err(std::io::Error::other)?,
+            result = &mut server => return result.map_err(std::io::Error::other),
             () = shutdown => {}
         }
         let _ = tx.send(true);
         match tokio::time::timeout(grace, &mut server).await {
-            Ok(result) => result.map_err(std::io::Error::other)?,
+            Ok(result) => result.map_err(std::io::Error::other),
             Err(_) => {
                 tracing::warn!(
                     grace_s = grace.as_secs(),

@@ -207,8 +207,9 @@ pub async fn migrated_pool() -> PgPool {
     pool
 }
 
-/// Settings for one test app: port 0, its own data directory, quick email retries,
-/// plus `extra` variables.
+/// Settings for one test app: port 0, its own data directory, quick email retries, a
+/// per-address limit that a test's many signed-out calls stay under, plus `extra`
+/// variables.
 pub fn test_settings(data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Settings {
     let data_dir = data_dir.to_string_lossy().into_owned();
     let mut vars: HashMap<&str, String> = HashMap::from([
@@ -216,6 +217,7 @@ pub fn test_settings(data_dir: &std::path::Path, extra: &[(&str, &str)]) -> Sett
         ("SHUTDOWN_GRACE_SECS", "2".to_owned()),
         ("EMAIL_RETRY_SECS", "1".to_owned()),
         ("DATA_DIR", data_dir),
+        ("PUBLIC_RATE_LIMIT_PER_MINUTE", "10000".to_owned()),
     ]);
     for (k, v) in extra {
         vars.insert(k, (*v).to_owned());

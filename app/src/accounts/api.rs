@@ -144,7 +144,7 @@ pub async fn log_in(
     use crate::{
         accounts::{password as pw, session, throttle, tokens, users},
         email::templates,
-        server::{audit, request},
+        server::{audit, request, return_path},
     };
     let pool = request::pool()?;
     let ip = request::client_ip().await;
@@ -192,7 +192,7 @@ pub async fn log_in(
             )
             .await?;
             session::sign_in(&pool, &request::session().await?, account.id).await?;
-            leptos_axum::redirect(&request::local_path(next).unwrap_or_else(|| "/app".to_owned()));
+            leptos_axum::redirect(&return_path::or(next, "/app".to_owned()));
             Ok(())
         }
         _ => {

@@ -12,7 +12,6 @@ use axum::{
     response::{IntoResponse, Response},
     routing::{MethodRouter, get},
 };
-use governor::{DefaultKeyedRateLimiter, Quota, RateLimiter, clock::Clock};
 use serde_json::{Value, json};
 use sqlx::{PgPool, Row, postgres::PgRow};
 use uuid::Uuid;
@@ -24,14 +23,17 @@ use super::{
 use crate::{
     AppError,
     billing::{Feature, gates},
-    server::client_ip::ClientIp,
+    server::{
+        client_ip::ClientIp,
+        rate_limit::{Limit, refusal as rate_limited},
+    },
     tenancy::{self, TenantContext},
 };
 
 #[derive(Clone)]
 pub struct ApiState {
     pool: PgPool,
-    limiter: Arc<DefaultKeyedRateLimiter<Uuid>>,
+    per_key: Limit,
     bad_keys: Arc<BadKeys>,
     origin: Arc<str>,
 }
@@ -40,11 +42,11 @@ pub struct ApiState {
 const BAD_KEYS_PER_MINUTE: NonZeroU32 = NonZeroU32::new(30).expect("not zero");
 
 /// The `/api/v1` router (nested by the HTTP layer), limited to `per_minute` requests per
-/// key.
+/// key across all server processes.
 pub fn router(pool: PgPool, per_minute: NonZeroU32, origin: &str) -> Router {
     let state = ApiState {
         pool,
-        limiter: Arc::new(RateLimiter::keyed(Quota::per_minute(per_minute))),
+        per_key: Limit::per_minute(per_minute.get()),
         bad_keys: Arc::new(BadKeys::new(BAD_KEYS_PER_MINUTE)),
         origin: origin.into(),
     };
@@ -63,19 +65,6 @@ pub fn router(pool: PgPool, per_minute: NonZeroU32, origin: &str) -> Router {
 
 async fn openapi(State(state): State<ApiState>) -> Json<Value> {
     Json(super::openapi::document(&state.origin))
-}
-
-/// 429 with Retry-After in whole seconds, rounded up.
-fn rate_limited(wait: Duration, what: &str) -> Response {
-    let secs = wait.as_secs() + 1;
-    let mut response = AppError::RateLimited {
-        message: format!("{what}: try again in {secs} s."),
-    }
-    .into_response();
-    response
-        .headers_mut()
-        .insert(header::RETRY_AFTER, HeaderValue::from(secs));
-    response
 }
 
 fn bad_keys_refusal(wait: Duration) -> Response {
@@ -140,9 +129,14 @@ async fn authorize(
         }
         Err(err) => return Err(err.into_response()),
     };
-    if let Err(not_until) = state.limiter.check_key(&key.key_id) {
-        let wait = not_until.wait_time_from(state.limiter.clock().now());
-        return Err(rate_limited(wait, "Too many requests with this key"));
+    match state
+        .per_key
+        .hit(&state.pool, &format!("api-key:{}", key.key_id))
+        .await
+    {
+        Ok(Ok(())) => {}
+        Ok(Err(wait)) => return Err(rate_limited(wait, "Too many requests with this key")),
+        Err(err) => return Err(err.into_response()),
     }
     let ctx = tenancy::resolve_api_key(&state.pool, key.tenant_id, key.key_id, key.scope.role())
         .await

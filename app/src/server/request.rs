@@ -40,23 +40,3 @@ pub fn cipher() -> Result<crate::integrations::crypto::Cipher, AppError> {
     use_context::<crate::integrations::crypto::Cipher>()
         .ok_or_else(|| AppError::internal("no cipher in context"))
 }
-
-/// `next` if it is a path on this site (no scheme, no `//host`, no backslash that some
-/// browsers read as a slash): where to send the browser after a form, without an open
-/// redirect.
-pub fn local_path(next: Option<String>) -> Option<String> {
-    next.filter(|p| p.starts_with('/') && !p.starts_with("//") && !p.contains('\\'))
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn only_paths_on_this_site_are_followed() {
-        for ok in ["/app", "/invite/abc?x=1"] {
-            assert_eq!(super::local_path(Some(ok.into())).as_deref(), Some(ok));
-        }
-        for bad in ["https://evil.test", "//evil.test", "/\\evil.test", "app"] {
-            assert_eq!(super::local_path(Some(bad.into())), None, "{bad}");
-        }
-    }
-}

@@ -47,7 +47,7 @@ pub async fn provision_with(
     slug: &str,
     owner: Option<Uuid>,
 ) -> Result<Provisioned, AppError> {
-    let slug = Slug::parse(slug)?;
+    let slug = Slug::parse_new(slug)?;
     let name = validate_name(name)?;
     let mut tx = crate::server::db::begin(pool).await?;
     match create_in(&mut tx, template, &name, &slug, owner).await? {

@@ -4,9 +4,28 @@ use serde::{Deserialize, Serialize};
 
 use crate::AppError;
 
-/// Words a tenant may not use as its slug: they name parts of the site or would
-/// mislead as a subdomain.
+/// Words a new organization may not take as its slug: they name parts of the site
+/// (a route such as `/app/new` would hide the organization's page) or would mislead as
+/// a subdomain.
 pub const RESERVED_SLUGS: &[&str] = &[
+    "new",
+    "edit",
+    "invite",
+    "operators",
+    "developers",
+    "templates",
+    "export",
+    "import",
+    "contact",
+    "faq",
+    "terms",
+    "privacy",
+    "check-email",
+    "verify-email",
+    "forgot-password",
+    "reset-password",
+    "sitemap",
+    "robots",
     "admin",
     "api",
     "app",
@@ -41,12 +60,26 @@ pub const RESERVED_SLUGS: &[&str] = &[
 ];
 
 /// A tenant's URL name: 3 to 40 lowercase letters, digits and hyphens, starting and
-/// ending with a letter or digit, not reserved.
+/// ending with a letter or digit; a new organization's is also not reserved.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(try_from = "String", into = "String")]
 pub struct Slug(String);
 
 impl Slug {
+    /// The slug of a new organization: well formed and not reserved.
+    pub fn parse_new(input: &str) -> Result<Self, AppError> {
+        let slug = Self::parse(input)?;
+        if RESERVED_SLUGS.contains(&input) {
+            return Err(AppError::invalid(
+                "slug",
+                "That name is reserved; please choose another.",
+            ));
+        }
+        Ok(slug)
+    }
+
+    /// A well-formed slug, for looking an organization up (one made before a word
+    /// was reserved stays reachable).
     pub fn parse(input: &str) -> Result<Self, AppError> {
         let invalid = |message: &str| Err(AppError::invalid("slug", message));
         if input.chars().count() < 3 || input.chars().count() > 40 {
@@ -60,9 +93,6 @@ impl Slug {
         }
         if input.starts_with('-') || input.ends_with('-') {
             return invalid("Start and end with a letter or digit.");
-        }
-        if RESERVED_SLUGS.contains(&input) {
-            return invalid("That name is reserved; please choose another.");
         }
         Ok(Self(input.to_owned()))
     }
@@ -117,14 +147,22 @@ mod tests {
             "acmé",
             "ac\u{202e}me",
             "tenant\"x",
-            "admin",
-            "api",
-            "www",
         ] {
-            let err = Slug::parse(bad).unwrap_err();
+            let err = Slug::parse_new(bad).unwrap_err();
             assert!(
                 matches!(&err, AppError::Validation { fields, .. } if fields.contains_key("slug")),
                 "{bad:?} gave {err:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn new_organizations_cannot_take_route_names() {
+        for reserved in ["new", "admin", "api", "www", "invite", "operators"] {
+            assert!(Slug::parse_new(reserved).is_err(), "{reserved}");
+            assert!(
+                Slug::parse(reserved).is_ok(),
+                "{reserved} can still be looked up"
             );
         }
     }

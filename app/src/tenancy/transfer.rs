@@ -85,7 +85,7 @@ pub async fn import(
             export.schema_version
         )));
     }
-    let slug = Slug::parse(slug.unwrap_or(&export.slug))?;
+    let slug = Slug::parse_new(slug.unwrap_or(&export.slug))?;
     let mut tx = crate::server::db::begin(pool).await?;
     let tenant = create_in(&mut tx, &TENANT_TEMPLATE, &export.name, &slug, None)
         .await?

@@ -278,7 +278,9 @@ pub async fn load_sample_data(
         request::client_ip().await,
     )
     .await?;
-    let next = crate::server::request::local_path(next).unwrap_or_else(|| format!("/app/{slug}"));
-    leptos_axum::redirect(&next);
+    leptos_axum::redirect(&crate::server::return_path::or(
+        next,
+        format!("/app/{slug}"),
+    ));
     Ok(())
 }
