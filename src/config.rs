@@ -114,6 +114,41 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "0",
         "Proxies in front of the server whose X-Forwarded-For is believed (1 behind one load balancer); 0 uses the socket's address",
     ),
+    (
+        "SIGN_IN_ATTEMPTS_PER_ACCOUNT",
+        "5",
+        "Sign-in attempts per account (operators: per account and client) in 15 minutes",
+    ),
+    (
+        "SIGN_IN_ATTEMPTS_PER_CLIENT",
+        "30",
+        "Sign-in attempts per client address in 15 minutes",
+    ),
+    (
+        "EMAILS_PER_RECIPIENT_PER_HOUR",
+        "5",
+        "Account and invitation emails to one address per hour; more are not sent",
+    ),
+    (
+        "SIGN_UPS_PER_CLIENT_PER_HOUR",
+        "10",
+        "Sign-ups from one client address per hour",
+    ),
+    (
+        "INVITATIONS_PER_ORGANIZATION_PER_DAY",
+        "50",
+        "Invitations sent or re-sent by one organization per day",
+    ),
+    (
+        "ORGANIZATIONS_PER_USER",
+        "5",
+        "Organizations one user may own",
+    ),
+    (
+        "API_KEYS_PER_ORGANIZATION",
+        "20",
+        "Active API keys per organization",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -161,6 +196,7 @@ pub struct Settings {
     pub encryption_key: Option<SecretString>,
     pub api_rate_per_minute: std::num::NonZeroU32,
     pub trusted_proxy_hops: usize,
+    pub limits: app::server::limits::Limits,
 }
 
 impl Settings {
@@ -291,6 +327,39 @@ impl Settings {
             )
             .expect("at least 1"),
             trusted_proxy_hops: number("TRUSTED_PROXY_HOPS", 0, 0)?.min(16) as usize,
+            limits: {
+                let count = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+                    Ok(number(name, default.into(), 1)?.min(u64::from(u32::MAX)) as u32)
+                };
+                let d = app::server::limits::Limits::default();
+                app::server::limits::Limits {
+                    sign_in_per_account: count(
+                        "SIGN_IN_ATTEMPTS_PER_ACCOUNT",
+                        d.sign_in_per_account,
+                    )?,
+                    sign_in_per_client: count("SIGN_IN_ATTEMPTS_PER_CLIENT", d.sign_in_per_client)?,
+                    emails_per_recipient: count(
+                        "EMAILS_PER_RECIPIENT_PER_HOUR",
+                        d.emails_per_recipient,
+                    )?,
+                    sign_ups_per_client: count(
+                        "SIGN_UPS_PER_CLIENT_PER_HOUR",
+                        d.sign_ups_per_client,
+                    )?,
+                    invitations_per_organization: count(
+                        "INVITATIONS_PER_ORGANIZATION_PER_DAY",
+                        d.invitations_per_organization,
+                    )?,
+                    organizations_per_user: count(
+                        "ORGANIZATIONS_PER_USER",
+                        d.organizations_per_user,
+                    )?,
+                    api_keys_per_organization: count(
+                        "API_KEYS_PER_ORGANIZATION",
+                        d.api_keys_per_organization,
+                    )?,
+                }
+            },
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),
@@ -361,6 +430,8 @@ mod tests {
             ("EMAIL_RETRY_SECS", "0"),
             ("DATABASE_URL", "mysql://x"),
             ("BASE_DOMAIN", "bad domain;"),
+            ("ORGANIZATIONS_PER_USER", "0"),
+            ("EMAILS_PER_RECIPIENT_PER_HOUR", "many"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{value}");

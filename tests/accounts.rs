@@ -392,3 +392,40 @@ async fn the_organization_used_last_comes_first() {
     assert_eq!(orgs[0]["slug"], "alpha-works", "just visited");
     assert_eq!(orgs.as_array().unwrap().len(), 2);
 }
+
+/// Calls `log_in` for `email` with each password at once, from one client; returns
+/// how many were answered other than "too many attempts" (so were checked).
+async fn parallel_sign_ins(browser: &TestApp, email: &str, passwords: &[String]) -> usize {
+    let calls = passwords.iter().map(|password| async move {
+        browser
+            .call(
+                "log_in",
+                &[("email", email), ("password", password.as_str())],
+            )
+            .await
+    });
+    futures::future::join_all(calls)
+        .await
+        .iter()
+        .filter(|res| res.status() != StatusCode::TOO_MANY_REQUESTS)
+        .count()
+}
+
+#[tokio::test]
+async fn parallel_guesses_are_counted_before_any_is_checked() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Carol", "carol@example.com").await;
+    let mut passwords: Vec<String> = (0..40).map(|i| format!("wrong guess {i:02}")).collect();
+    passwords.insert(20, PASSWORD.to_owned());
+    let checked = parallel_sign_ins(&app.other_browser(), "carol@example.com", &passwords).await;
+    assert!(
+        checked <= 5,
+        "{checked} of 41 parallel attempts were checked"
+    );
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'user.sign_in_failed'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(failures <= 5, "{failures} failures recorded");
+}

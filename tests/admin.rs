@@ -776,3 +776,71 @@ async fn the_tenants_list_searches_filters_and_sorts() {
     // An unknown filter value filters nothing rather than failing.
     assert_eq!(list(vec![("status", "bogus")]).await.len(), 2);
 }
+
+/// Sends the operator's password step as client `ip` would (behind one trusted proxy).
+async fn operator_sign_in_from(b: &TestApp, ip: &str, password: &str) -> StatusCode {
+    b.client
+        .post(b.url("/api/fn/operator/sign_in"))
+        .header("origin", b.origin())
+        .header("x-forwarded-for", ip)
+        .form(&[("email", OPERATOR), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn guesses_from_one_client_do_not_lock_an_operator_out_elsewhere() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("TRUSTED_PROXY_HOPS", "1")],
+    )
+    .await;
+    operators::create(&app.pool, OPERATOR, "Olive Ops", PASSWORD.into())
+        .await
+        .unwrap();
+    let attacker = app.other_browser();
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        statuses.push(
+            operator_sign_in_from(&attacker, "203.0.113.9", &format!("guess {i:04} wrong")).await,
+        );
+    }
+    assert_eq!(statuses[4], StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    // The operator, from their own network, is let through to the second factor.
+    let ops = app.other_browser();
+    let status = operator_sign_in_from(&ops, "198.51.100.20", PASSWORD).await;
+    assert!(status.is_redirection() || status.is_success(), "{status}");
+}
+
+#[tokio::test]
+async fn parallel_operator_guesses_are_counted_before_any_is_checked() {
+    let app = spawn_app().await;
+    operators::create(&app.pool, OPERATOR, "Olive Ops", PASSWORD.into())
+        .await
+        .unwrap();
+    let b = app.other_browser();
+    let mut passwords: Vec<String> = (0..30).map(|i| format!("wrong guess {i:02}")).collect();
+    passwords.insert(15, PASSWORD.to_owned());
+    let answers = futures::future::join_all(passwords.iter().map(|password| {
+        let b = &b;
+        async move {
+            b.call(
+                "operator/sign_in",
+                &[("email", OPERATOR), ("password", password.as_str())],
+            )
+            .await
+        }
+    }))
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|res| res.status() != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(
+        checked <= 5,
+        "{checked} of 31 parallel attempts were checked"
+    );
+}

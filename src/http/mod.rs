@@ -46,6 +46,7 @@ pub struct AppState {
     pub cipher: app::integrations::crypto::Cipher,
     pub api_rate_per_minute: std::num::NonZeroU32,
     pub trusted_proxy_hops: usize,
+    pub limits: app::server::limits::Limits,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -83,12 +84,14 @@ pub fn router(state: AppState) -> Router {
     let outbox = state.outbox.clone();
     let billing = state.billing.clone();
     let cipher = state.cipher.clone();
+    let limits = state.limits.clone();
     let origin = app::pages::site::SiteOrigin(state.public_origin.to_string());
     let context = move || {
         leptos::prelude::provide_context(pool.clone());
         leptos::prelude::provide_context(outbox.clone());
         leptos::prelude::provide_context(billing.clone());
         leptos::prelude::provide_context(cipher.clone());
+        leptos::prelude::provide_context(limits.clone());
         leptos::prelude::provide_context(origin.clone());
     };
     let shell = {
@@ -182,6 +185,7 @@ impl Application {
             cipher: crate::encryption::cipher(settings)?,
             api_rate_per_minute: settings.api_rate_per_minute,
             trusted_proxy_hops: settings.trusted_proxy_hops,
+            limits: settings.limits.clone(),
             pool,
             leptos,
             started_at: Instant::now(),

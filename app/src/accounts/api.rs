@@ -149,7 +149,7 @@ pub async fn log_in(
     let pool = request::pool()?;
     let ip = request::client_ip().await;
     let key = users::email_key(&email);
-    throttle::check(&pool, &key, ip).await?;
+    let attempt = throttle::attempt(&pool, &crate::server::limits::current()?, &key, ip).await?;
     let found = users::credentials(&pool, &email).await?;
     let ok = pw::verify(
         password,
@@ -158,6 +158,7 @@ pub async fn log_in(
     .await?;
     match found {
         Some(account) if ok && !account.verified => {
+            attempt.succeeded(&pool).await?;
             let outbox = request::outbox()?;
             let purpose = tokens::Purpose::VerifyEmail;
             let mut tx = pool.begin().await?;
@@ -182,6 +183,7 @@ pub async fn log_in(
             })
         }
         Some(account) if ok => {
+            attempt.succeeded(&pool).await?;
             audit::record(
                 &pool,
                 audit::Actor::User(account.id),
@@ -196,7 +198,6 @@ pub async fn log_in(
             Ok(())
         }
         _ => {
-            throttle::record_failure(&pool, &key, ip).await?;
             audit::record(
                 &pool,
                 audit::Actor::Anonymous,
