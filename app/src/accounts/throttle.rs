@@ -33,6 +33,11 @@ pub fn operator_key(email_key: &str, ip: Option<IpAddr>) -> String {
     format!("operator:{email_key}|{client}")
 }
 
+/// What the counters of every attempt on this operator's address start with.
+pub fn operator_counters(email_key: &str) -> String {
+    format!("sign_in:operator:{email_key}|")
+}
+
 /// Counts an attempt on `account` (a user's address key, or [`operator_key`]) and on
 /// the client address, and refuses it, unchecked, when either is past its limit.
 pub async fn attempt(
