@@ -12,6 +12,7 @@ use crate::AppError;
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const GENERATION: &str = "generation";
+const SIGNED_UP: &str = "signed_up_user_id";
 
 /// However active, a session ends this long after sign-in.
 pub const ABSOLUTE_LIFETIME: time::Duration = time::Duration::days(14);
@@ -46,6 +47,19 @@ pub async fn sign_in(pool: &PgPool, session: &Session, user: Uuid) -> Result<(),
         .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
         .await
         .map_err(internal)
+}
+
+/// Remembers that this browser chose (or proved it knows) the password of `user`,
+/// whose address is not confirmed yet.
+pub async fn remember_sign_up(session: &Session, user: Uuid) -> Result<(), AppError> {
+    session.insert(SIGNED_UP, user).await.map_err(internal)
+}
+
+/// Whether this browser chose the password of `user` (see [`remember_sign_up`]);
+/// forgets it either way.
+pub async fn signed_up_here(session: &Session, user: Uuid) -> Result<bool, AppError> {
+    let remembered = session.remove::<Uuid>(SIGNED_UP).await.map_err(internal)?;
+    Ok(remembered == Some(user))
 }
 
 /// Ends the session: data deleted, cookie removed.
