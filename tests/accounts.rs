@@ -568,6 +568,47 @@ async fn whoever_signed_up_first_with_someone_elses_address_gains_nothing() {
 }
 
 #[tokio::test]
+async fn a_person_owns_a_limited_number_of_organizations() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("ORGANIZATIONS_PER_USER", "2")],
+    )
+    .await;
+    app.sign_up_verified("Owen", "owen@example.com").await;
+    for slug in ["first-org", "second-org"] {
+        let res = app
+            .call("create_organization", &[("name", slug), ("slug", slug)])
+            .await;
+        assert!(succeeded(&res), "{}", res.status());
+    }
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "third-org"), ("slug", "third-org")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("already own 2"),
+        "{body}"
+    );
+    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(tenants, 2, "nothing was created");
+    // Asking again for one they have still answers with it.
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "first-org"), ("slug", "first-org")],
+        )
+        .await;
+    assert!(succeeded(&res), "{}", res.status());
+}
+
+#[tokio::test]
 async fn a_confirmation_link_opened_elsewhere_confirms_the_mailbox_not_the_password() {
     let app = spawn_app().await;
     // Someone signs up with Wren's address and waits for her to follow the link.

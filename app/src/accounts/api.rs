@@ -310,7 +310,8 @@ pub async fn create_organization(
             ));
         }
     };
-    let created = tenancy::provision_owned(&pool, &name, &slug, user).await?;
+    let max_owned = crate::server::limits::current()?.organizations_per_user;
+    let created = tenancy::provision_within_limit(&pool, &name, &slug, user, max_owned).await?;
     let tenant = &created.tenant;
     if created.created {
         // The wizard's first step filled in the profile; the next one is data.
