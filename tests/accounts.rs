@@ -663,3 +663,43 @@ async fn a_confirmation_link_opened_elsewhere_confirms_the_mailbox_not_the_passw
     assert!(succeeded(&res), "{}", res.status());
     assert_eq!(current_user(&app).await["email"], "wren@example.com");
 }
+
+#[tokio::test]
+async fn a_sign_up_after_the_owners_cannot_ride_on_her_confirmation() {
+    let app = spawn_app().await;
+    let res = sign_up(&app, "Yara", "yara@example.com").await;
+    assert!(succeeded(&res));
+    app.wait_for_email("yara@example.com", 1).await;
+    // Before Yara follows her link, someone signs up again with her address.
+    let squatter = app.other_browser();
+    let res = squatter
+        .call(
+            "sign_up",
+            &[
+                ("name", "Not Yara"),
+                ("email", "yara@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert!(succeeded(&res));
+    // Yara follows the newest link in the browser she signed up with: the password
+    // now pending is not hers, so she is asked for one instead of being signed in.
+    let email = app.wait_for_email("yara@example.com", 2).await;
+    let token = token_in(&email.text, "/verify-email?token=");
+    let res = app.call("verify_email", &[("token", &token)]).await;
+    assert!(succeeded(&res), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/reset-password?token="), "{location}");
+    assert!(current_user(&app).await.is_null());
+    let res = squatter
+        .call(
+            "log_in",
+            &[
+                ("email", "yara@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

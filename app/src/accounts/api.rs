@@ -78,8 +78,11 @@ pub async fn sign_up(
         None => users::replace_unconfirmed(&mut tx, &name, &email, &hash).await?,
     };
     let Some(token) = invitation else {
+        // What this browser will be remembered to have chosen (see verify_email).
+        let mut chosen = (uuid::Uuid::new_v4(), 0);
         match created {
             Some(user) => {
+                chosen = (user, users::generation(&mut tx, user).await?);
                 let token = tokens::issue(&mut tx, user, tokens::Purpose::VerifyEmail).await?;
                 let link = outbox.link(&format!("/verify-email?token={token}"));
                 let message = templates::verify_email(&email, &name, &link);
@@ -105,10 +108,9 @@ pub async fn sign_up(
             }
         }
         tx.commit().await?;
-        // A known address gets a marker that matches no account, so the answer
-        // (a session cookie included) is the same either way.
-        let browser = request::session().await?;
-        session::remember_sign_up(&browser, created.unwrap_or_else(uuid::Uuid::new_v4)).await?;
+        // A known address keeps a marker that matches no account, so the answer (a
+        // session cookie included) is the same either way.
+        session::remember_sign_up(&request::session().await?, chosen.0, chosen.1).await?;
         leptos_axum::redirect("/check-email?for=signup");
         return Ok(());
     };
@@ -194,7 +196,8 @@ pub async fn log_in(
         Some(account) if ok && !account.verified => {
             attempt.succeeded(&pool).await?;
             // This browser knows the password: the link may sign it in.
-            session::remember_sign_up(&request::session().await?, account.id).await?;
+            session::remember_sign_up(&request::session().await?, account.id, account.generation)
+                .await?;
             let outbox = request::outbox()?;
             let purpose = tokens::Purpose::VerifyEmail;
             let mut tx = pool.begin().await?;

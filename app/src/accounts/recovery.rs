@@ -23,7 +23,8 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     let user = tokens::consume(&mut tx, &token, tokens::Purpose::VerifyEmail)
         .await?
         .ok_or_else(expired_link)?;
-    let signed_up_here = session::signed_up_here(&browser, user).await?;
+    let generation = users::generation(&mut tx, user).await?;
+    let signed_up_here = session::signed_up_here(&browser, user, generation).await?;
     users::mark_verified(&mut tx, user).await?;
     let next = if signed_up_here {
         None

@@ -49,17 +49,32 @@ pub async fn sign_in(pool: &PgPool, session: &Session, user: Uuid) -> Result<(),
         .map_err(internal)
 }
 
-/// Remembers that this browser chose (or proved it knows) the password of `user`,
-/// whose address is not confirmed yet.
-pub async fn remember_sign_up(session: &Session, user: Uuid) -> Result<(), AppError> {
-    session.insert(SIGNED_UP, user).await.map_err(internal)
+/// Remembers that this browser chose (or proved it knows) the password `user` has at
+/// session generation `generation`, while the address is not confirmed yet. A later
+/// sign-up for the address raises the generation, so it no longer matches.
+pub async fn remember_sign_up(
+    session: &Session,
+    user: Uuid,
+    generation: i32,
+) -> Result<(), AppError> {
+    session
+        .insert(SIGNED_UP, (user, generation))
+        .await
+        .map_err(internal)
 }
 
-/// Whether this browser chose the password of `user` (see [`remember_sign_up`]);
-/// forgets it either way.
-pub async fn signed_up_here(session: &Session, user: Uuid) -> Result<bool, AppError> {
-    let remembered = session.remove::<Uuid>(SIGNED_UP).await.map_err(internal)?;
-    Ok(remembered == Some(user))
+/// Whether this browser chose the password `user` has now, at `generation` (see
+/// [`remember_sign_up`]); forgets it either way.
+pub async fn signed_up_here(
+    session: &Session,
+    user: Uuid,
+    generation: i32,
+) -> Result<bool, AppError> {
+    let remembered = session
+        .remove::<(Uuid, i32)>(SIGNED_UP)
+        .await
+        .map_err(internal)?;
+    Ok(remembered == Some((user, generation)))
 }
 
 /// Ends the session: data deleted, cookie removed.

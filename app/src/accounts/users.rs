@@ -103,20 +103,36 @@ pub struct Credentials {
     pub id: Uuid,
     pub password_hash: Option<String>,
     pub verified: bool,
+    /// Raised whenever the password changes.
+    pub generation: i32,
 }
 
 pub async fn credentials(pool: &PgPool, email: &str) -> Result<Option<Credentials>, AppError> {
-    let row: Option<(Uuid, Option<String>, bool)> = sqlx::query_as(
-        "SELECT id, password_hash, email_verified_at IS NOT NULL FROM public.users WHERE lower(email) = $1",
+    let row: Option<(Uuid, Option<String>, bool, i32)> = sqlx::query_as(
+        "SELECT id, password_hash, email_verified_at IS NOT NULL, session_generation
+           FROM public.users WHERE lower(email) = $1",
     )
     .bind(email_key(email))
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(id, password_hash, verified)| Credentials {
-        id,
-        password_hash,
-        verified,
-    }))
+    Ok(
+        row.map(|(id, password_hash, verified, generation)| Credentials {
+            id,
+            password_hash,
+            verified,
+            generation,
+        }),
+    )
+}
+
+/// The account's session generation, raised whenever its password changes.
+pub async fn generation(conn: &mut PgConnection, user: Uuid) -> Result<i32, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT session_generation FROM public.users WHERE id = $1")
+            .bind(user)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The account with this address, if any.
