@@ -6,10 +6,11 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-/// Confirms the address behind `token`. In the browser that signed up, the account is
-/// signed in. Anywhere else the link proves the mailbox but not who chose the
-/// password (someone may have signed up with another person's address), so the
-/// password is dropped and the mailbox's owner chooses one on the reset page.
+/// Confirms the address behind `token`. In the browser that chose the pending
+/// password, the account is signed in. Anywhere else the link proves the mailbox but
+/// not who chose the password (someone may have signed up with another person's
+/// address), so the password is dropped and the mailbox's owner chooses one on the
+/// reset page.
 #[server(prefix = "/api/fn", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     use crate::{
@@ -25,8 +26,11 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
         .ok_or_else(expired_link)?;
     let generation = users::generation(&mut tx, user).await?;
     let signed_up_here = session::signed_up_here(&browser, user, generation).await?;
+    // A password set while the address was confirmed stays (a spare link changes
+    // nothing then).
+    let confirmed_before = users::is_verified(&mut tx, user).await?;
     users::mark_verified(&mut tx, user).await?;
-    let next = if signed_up_here {
+    let next = if signed_up_here || confirmed_before {
         None
     } else {
         users::forget_password(&mut tx, user).await?;

@@ -135,6 +135,16 @@ pub async fn generation(conn: &mut PgConnection, user: Uuid) -> Result<i32, AppE
     )
 }
 
+/// Whether the account's address is confirmed.
+pub async fn is_verified(conn: &mut PgConnection, user: Uuid) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM public.users WHERE id = $1")
+            .bind(user)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
 /// The account with this address, if any.
 pub async fn find_by_email(
     conn: &mut PgConnection,

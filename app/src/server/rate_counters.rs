@@ -24,7 +24,8 @@ pub async fn hit(conn: &mut PgConnection, key: &str, window: Duration) -> Result
     .bind(window.as_secs_f64())
     .fetch_one(&mut *conn)
     .await?;
-    // Old windows are of no use: clear a few, so the table holds only live keys.
+    // Windows older than the longest limit's (a day) are of no use: clear a few, so
+    // the table holds only live keys.
     sqlx::query(
         "DELETE FROM public.rate_counters WHERE key IN (
              SELECT key FROM public.rate_counters
