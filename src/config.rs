@@ -127,7 +127,7 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
     (
         "EMAILS_PER_RECIPIENT_PER_HOUR",
         "5",
-        "Account and invitation emails to one address per hour; more are not sent",
+        "Account, invitation and contact emails to one address per hour; more are not sent",
     ),
     (
         "SIGN_UPS_PER_CLIENT_PER_HOUR",

@@ -1,6 +1,6 @@
-//! A ceiling on emails about accounts and invitations to one address, whoever asks
-//! for them: sign-up, password-reset and invitation forms cannot be used to flood
-//! someone's inbox. A message over the ceiling is silently not sent, so the answer to
+//! A ceiling on emails to one address that someone else can ask for (about accounts,
+//! invitations, contact messages): sign-up, password-reset, invitation and contact
+//! forms cannot be used to flood someone's inbox. A message over the ceiling is silently not sent, so the answer to
 //! whoever asked is the same either way and reveals nothing about the address.
 
 use sqlx::PgConnection;

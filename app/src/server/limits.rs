@@ -21,7 +21,7 @@ pub struct Limits {
     pub sign_in_per_account: u32,
     /// Sign-in attempts from one client address per 15 minutes.
     pub sign_in_per_client: u32,
-    /// Emails about accounts and invitations to one address per hour.
+    /// Emails about accounts, invitations and contact messages to one address per hour.
     pub emails_per_recipient: u32,
     /// Sign-ups from one client address per hour.
     pub sign_ups_per_client: u32,
