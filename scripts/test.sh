@@ -69,9 +69,10 @@ say "browser tests (Playwright in Chromium)"
 psql "$TEST_DATABASE_URL" -qc "CREATE DATABASE e2e" >/dev/null
 app_port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 export BASE_URL="http://127.0.0.1:$app_port"
-# Every browser test signs up from 127.0.0.1: lift the per-address limit for them.
+# Every browser test signs up and signs in from 127.0.0.1: one client, many people.
 DATABASE_URL="postgres://postgres@127.0.0.1:$pg_port/e2e" LISTEN_ADDR="127.0.0.1:$app_port" \
   PUBLIC_URL="$BASE_URL" DATA_DIR="$work/data" PUBLIC_RATE_LIMIT_PER_MINUTE=100000 \
+  SIGN_UPS_PER_CLIENT_PER_HOUR=10000 SIGN_IN_ATTEMPTS_PER_CLIENT=10000 \
   "$CARGO_TARGET_DIR/debug/capliquify" serve >"$work/server.log" 2>&1 &
 server_pid=$!
 for _ in $(seq 1 100); do

@@ -5,6 +5,8 @@ use std::{path::PathBuf, process::ExitCode};
 
 use clap::{Parser, Subcommand};
 
+use app::admin::operators::Recovery;
+
 use crate::{config::Settings, serve, tenants, worker};
 
 #[derive(Debug, Parser)]
@@ -69,6 +71,20 @@ pub enum AdminCommand {
         #[arg(long)]
         name: String,
     },
+    /// Give an operator a new password, read from standard input like `create`'s.
+    /// Their sessions end and the sign-in attempts counted against them are cleared;
+    /// the reset is audited.
+    ResetPassword {
+        #[arg(long)]
+        email: String,
+    },
+    /// Remove an operator's authenticator and recovery codes (a lost phone): they
+    /// enrol a new one at their next sign-in. Their sessions end; audited.
+    #[command(name = "reset-2fa")]
+    ResetTwoFactor {
+        #[arg(long)]
+        email: String,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -115,11 +131,44 @@ pub async fn run(cli: Cli, settings: Settings) -> anyhow::Result<ExitCode> {
         Command::Admin(AdminCommand::Create { email, name }) => {
             create_operator(settings, &email, &name).await
         }
+        Command::Admin(AdminCommand::ResetPassword { email }) => {
+            let password = read_password("New password for the operator: ")?;
+            recover_operator(settings, &email, Recovery::Password, Some(password)).await
+        }
+        Command::Admin(AdminCommand::ResetTwoFactor { email }) => {
+            recover_operator(settings, &email, Recovery::TwoFactor, None).await
+        }
+    }
+}
+
+async fn recover_operator(
+    settings: Settings,
+    email: &str,
+    recovery: Recovery,
+    password: Option<String>,
+) -> anyhow::Result<ExitCode> {
+    let database = serve::Database::open(&settings).await?;
+    let result = app::admin::operators::recover(&database.pool, email, recovery, password).await;
+    database.close().await;
+    match result {
+        Ok(()) => {
+            let done = match recovery {
+                Recovery::Password => "has a new password",
+                Recovery::TwoFactor => "enrols a new authenticator at the next sign-in",
+            };
+            println!("operator {email} {done}; their sessions have ended");
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(err @ (app::AppError::Validation { .. } | app::AppError::NotFound { .. })) => {
+            eprintln!("error: {err}");
+            Ok(ExitCode::FAILURE)
+        }
+        Err(err) => Err(err.into()),
     }
 }
 
 async fn create_operator(settings: Settings, email: &str, name: &str) -> anyhow::Result<ExitCode> {
-    let password = read_password()?;
+    let password = read_password("Password for the new operator: ")?;
     let database = serve::Database::open(&settings).await?;
     let result = app::admin::operators::create(&database.pool, email, name, password).await;
     database.close().await;
@@ -140,14 +189,14 @@ async fn create_operator(settings: Settings, email: &str, name: &str) -> anyhow:
 }
 
 /// The first line of standard input, without echo when it is a terminal.
-fn read_password() -> anyhow::Result<String> {
+fn read_password(prompt: &str) -> anyhow::Result<String> {
     use std::io::{BufRead, IsTerminal};
 
     use nix::sys::termios::{self, LocalFlags, SetArg};
     let stdin = std::io::stdin();
     let mut line = String::new();
     if stdin.is_terminal() {
-        eprint!("Password for the new operator: ");
+        eprint!("{prompt}");
         let saved = termios::tcgetattr(&stdin)?;
         let mut quiet = saved.clone();
         quiet.local_flags.remove(LocalFlags::ECHO);

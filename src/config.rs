@@ -170,6 +170,41 @@ pub const VARIABLES: &[(&str, &str, &str)] = &[
         "168",
         "Uploaded files never imported (abandoned or failed) are deleted after this many hours",
     ),
+    (
+        "SIGN_IN_ATTEMPTS_PER_ACCOUNT",
+        "5",
+        "Sign-in attempts per account (operators: per account and client) in 15 minutes",
+    ),
+    (
+        "SIGN_IN_ATTEMPTS_PER_CLIENT",
+        "30",
+        "Sign-in attempts per client address in 15 minutes",
+    ),
+    (
+        "EMAILS_PER_RECIPIENT_PER_HOUR",
+        "5",
+        "Account, invitation and contact emails to one address per hour; more are not sent",
+    ),
+    (
+        "SIGN_UPS_PER_CLIENT_PER_HOUR",
+        "10",
+        "Sign-ups from one client address per hour",
+    ),
+    (
+        "INVITATIONS_PER_ORGANIZATION_PER_DAY",
+        "50",
+        "Invitations sent or re-sent by one organization per day",
+    ),
+    (
+        "ORGANIZATIONS_PER_USER",
+        "5",
+        "Organizations one user may own",
+    ),
+    (
+        "API_KEYS_PER_ORGANIZATION",
+        "20",
+        "Active API keys per organization",
+    ),
     ("RUST_LOG", "info", "Log filter, e.g. info,capliquify=debug"),
     (
         "LEPTOS_SITE_ROOT",
@@ -224,6 +259,7 @@ pub struct Settings {
     pub header_timeout: Duration,
     pub body_timeout: Duration,
     pub request_timeout: Duration,
+    pub limits: app::server::limits::Limits,
 }
 
 impl Settings {
@@ -378,6 +414,39 @@ impl Settings {
             header_timeout: Duration::from_secs(number("HEADER_TIMEOUT_SECS", 10, 1)?),
             body_timeout: Duration::from_secs(number("BODY_TIMEOUT_SECS", 20, 1)?),
             request_timeout: Duration::from_secs(number("REQUEST_TIMEOUT_SECS", 60, 1)?),
+            limits: {
+                let count = |name: &'static str, default: u32| -> Result<u32, ConfigError> {
+                    Ok(number(name, default.into(), 1)?.min(u64::from(u32::MAX)) as u32)
+                };
+                let d = app::server::limits::Limits::default();
+                app::server::limits::Limits {
+                    sign_in_per_account: count(
+                        "SIGN_IN_ATTEMPTS_PER_ACCOUNT",
+                        d.sign_in_per_account,
+                    )?,
+                    sign_in_per_client: count("SIGN_IN_ATTEMPTS_PER_CLIENT", d.sign_in_per_client)?,
+                    emails_per_recipient: count(
+                        "EMAILS_PER_RECIPIENT_PER_HOUR",
+                        d.emails_per_recipient,
+                    )?,
+                    sign_ups_per_client: count(
+                        "SIGN_UPS_PER_CLIENT_PER_HOUR",
+                        d.sign_ups_per_client,
+                    )?,
+                    invitations_per_organization: count(
+                        "INVITATIONS_PER_ORGANIZATION_PER_DAY",
+                        d.invitations_per_organization,
+                    )?,
+                    organizations_per_user: count(
+                        "ORGANIZATIONS_PER_USER",
+                        d.organizations_per_user,
+                    )?,
+                    api_keys_per_organization: count(
+                        "API_KEYS_PER_ORGANIZATION",
+                        d.api_keys_per_organization,
+                    )?,
+                }
+            },
             smtp_url,
             mail_from,
             email_retry: Duration::from_secs(number("EMAIL_RETRY_SECS", 30, 1)?),
@@ -456,6 +525,8 @@ mod tests {
             ("HEADER_TIMEOUT_SECS", "0"),
             ("BODY_TIMEOUT_SECS", "soon"),
             ("REQUEST_TIMEOUT_SECS", "0"),
+            ("ORGANIZATIONS_PER_USER", "0"),
+            ("EMAILS_PER_RECIPIENT_PER_HOUR", "many"),
         ] {
             let err = settings(&[(name, value)]).unwrap_err();
             assert_eq!(err.variable, name, "{value}");

@@ -392,3 +392,314 @@ async fn the_organization_used_last_comes_first() {
     assert_eq!(orgs[0]["slug"], "alpha-works", "just visited");
     assert_eq!(orgs.as_array().unwrap().len(), 2);
 }
+
+/// Calls `log_in` for `email` with each password at once, from one client; returns
+/// how many were answered other than "too many attempts" (so were checked).
+async fn parallel_sign_ins(browser: &TestApp, email: &str, passwords: &[String]) -> usize {
+    let calls = passwords.iter().map(|password| async move {
+        browser
+            .call(
+                "log_in",
+                &[("email", email), ("password", password.as_str())],
+            )
+            .await
+    });
+    futures::future::join_all(calls)
+        .await
+        .iter()
+        .filter(|res| res.status() != StatusCode::TOO_MANY_REQUESTS)
+        .count()
+}
+
+#[tokio::test]
+async fn parallel_guesses_are_counted_before_any_is_checked() {
+    let app = spawn_app().await;
+    app.sign_up_verified("Carol", "carol@example.com").await;
+    let mut passwords: Vec<String> = (0..40).map(|i| format!("wrong guess {i:02}")).collect();
+    passwords.insert(20, PASSWORD.to_owned());
+    let checked = parallel_sign_ins(&app.other_browser(), "carol@example.com", &passwords).await;
+    assert!(
+        checked <= 5,
+        "{checked} of 41 parallel attempts were checked"
+    );
+    let failures: i64 =
+        sqlx::query_scalar("SELECT count(*) FROM audit_log WHERE action = 'user.sign_in_failed'")
+            .fetch_one(&app.pool)
+            .await
+            .unwrap();
+    assert!(failures <= 5, "{failures} failures recorded");
+}
+
+#[tokio::test]
+async fn an_address_gets_a_limited_number_of_emails_however_often_it_is_signed_up() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("EMAILS_PER_RECIPIENT_PER_HOUR", "2")],
+    )
+    .await;
+    app.sign_up_verified("Dora", "dora@example.com").await;
+    let answer = |res: reqwest::Response| (res.status(), res.headers().get("location").cloned());
+    let first = answer(sign_up(&app.other_browser(), "Someone", "dora@example.com").await);
+    assert!(
+        first.0.is_success() || first.0.is_redirection(),
+        "{first:?}"
+    );
+    for _ in 0..3 {
+        // The same answer whether an email went out or not.
+        let res = sign_up(&app.other_browser(), "Someone", "dora@example.com").await;
+        assert_eq!(answer(res), first);
+    }
+    app.wait_for_email("dora@example.com", 2).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(app.emails_to("dora@example.com").await.len(), 2);
+}
+
+#[tokio::test]
+async fn sign_ups_from_one_client_are_limited_and_refused_ones_cost_no_hash() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("SIGN_UPS_PER_CLIENT_PER_HOUR", "6")],
+    )
+    .await;
+    let timed = |offset: usize| {
+        let app = &app;
+        async move {
+            let started = std::time::Instant::now();
+            let calls = (0..6).map(|i| {
+                let email = format!("person{}@example.com", offset + i);
+                async move { sign_up(app, "Person", &email).await.status() }
+            });
+            let statuses = futures::future::join_all(calls).await;
+            (started.elapsed(), statuses)
+        }
+    };
+    let (hashed, statuses) = timed(0).await;
+    assert!(
+        statuses
+            .iter()
+            .all(|s| s.is_success() || s.is_redirection()),
+        "{statuses:?}"
+    );
+    let (refused, statuses) = timed(100).await;
+    assert!(
+        statuses.iter().all(|s| *s == StatusCode::TOO_MANY_REQUESTS),
+        "{statuses:?}"
+    );
+    // Refused before the password is hashed: far quicker than sign-ups that hash.
+    assert!(
+        refused < hashed / 2,
+        "refused sign-ups took {refused:?}, accepted ones {hashed:?}"
+    );
+    let res = sign_up(&app, "Person", "person999@example.com").await;
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("Too many accounts"),
+        "{body}"
+    );
+    let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(users, 6, "refused sign-ups create nothing");
+}
+
+#[tokio::test]
+async fn whoever_signed_up_first_with_someone_elses_address_gains_nothing() {
+    let app = spawn_app().await;
+    let squatter = app.other_browser();
+    let res = squatter
+        .call(
+            "sign_up",
+            &[
+                ("name", "Not Vera"),
+                ("email", "vera@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert!(succeeded(&res));
+    let squatters_link = token_in(
+        &app.wait_for_email("vera@example.com", 1).await.text,
+        "/verify-email?token=",
+    );
+
+    // Vera signs up herself: her password replaces the pending one, and her link
+    // confirms it.
+    let res = sign_up(&app, "Vera", "vera@example.com").await;
+    assert!(succeeded(&res));
+    let email = app.wait_for_email("vera@example.com", 2).await;
+    assert!(email.subject.contains("Confirm"), "{}", email.subject);
+    let res = squatter
+        .call("verify_email", &[("token", &squatters_link)])
+        .await;
+    assert_eq!(
+        res.status(),
+        StatusCode::CONFLICT,
+        "the earlier link is void"
+    );
+    let token = token_in(&email.text, "/verify-email?token=");
+    assert!(succeeded(
+        &app.call("verify_email", &[("token", &token)]).await
+    ));
+    assert_eq!(current_user(&app).await["name"], "Vera");
+
+    let res = squatter
+        .call(
+            "log_in",
+            &[
+                ("email", "vera@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(current_user(&squatter).await.is_null());
+    let res = app
+        .other_browser()
+        .call(
+            "log_in",
+            &[("email", "vera@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(succeeded(&res), "{}", res.status());
+}
+
+#[tokio::test]
+async fn a_person_owns_a_limited_number_of_organizations() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("ORGANIZATIONS_PER_USER", "2")],
+    )
+    .await;
+    app.sign_up_verified("Owen", "owen@example.com").await;
+    for slug in ["first-org", "second-org"] {
+        let res = app
+            .call("create_organization", &[("name", slug), ("slug", slug)])
+            .await;
+        assert!(succeeded(&res), "{}", res.status());
+    }
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "third-org"), ("slug", "third-org")],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("already own 2"),
+        "{body}"
+    );
+    let tenants: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(tenants, 2, "nothing was created");
+    // Asking again for one they have still answers with it.
+    let res = app
+        .call(
+            "create_organization",
+            &[("name", "first-org"), ("slug", "first-org")],
+        )
+        .await;
+    assert!(succeeded(&res), "{}", res.status());
+}
+
+#[tokio::test]
+async fn a_confirmation_link_opened_elsewhere_confirms_the_mailbox_not_the_password() {
+    let app = spawn_app().await;
+    // Someone signs up with Wren's address and waits for her to follow the link.
+    let squatter = app.other_browser();
+    let res = squatter
+        .call(
+            "sign_up",
+            &[
+                ("name", "Not Wren"),
+                ("email", "wren@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert!(succeeded(&res));
+    let link = token_in(
+        &app.wait_for_email("wren@example.com", 1).await.text,
+        "/verify-email?token=",
+    );
+    // Wren opens it in her own browser: the address is confirmed, she is not signed
+    // in, and she is asked for a password of her own.
+    let res = app.call("verify_email", &[("token", &link)]).await;
+    assert!(succeeded(&res), "{}", res.status());
+    let location = res
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().unwrap().to_owned())
+        .unwrap_or_default();
+    assert!(
+        location.starts_with("/reset-password?token="),
+        "{location:?}"
+    );
+    assert!(current_user(&app).await.is_null());
+    let res = squatter
+        .call(
+            "log_in",
+            &[
+                ("email", "wren@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+
+    let reset = token_in(&location, "token=");
+    let res = app
+        .call(
+            "reset_password",
+            &[("token", &reset), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(succeeded(&res), "{}", res.status());
+    assert_eq!(current_user(&app).await["email"], "wren@example.com");
+}
+
+#[tokio::test]
+async fn a_sign_up_after_the_owners_cannot_ride_on_her_confirmation() {
+    let app = spawn_app().await;
+    let res = sign_up(&app, "Yara", "yara@example.com").await;
+    assert!(succeeded(&res));
+    app.wait_for_email("yara@example.com", 1).await;
+    // Before Yara follows her link, someone signs up again with her address.
+    let squatter = app.other_browser();
+    let res = squatter
+        .call(
+            "sign_up",
+            &[
+                ("name", "Not Yara"),
+                ("email", "yara@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert!(succeeded(&res));
+    // Yara follows the newest link in the browser she signed up with: the password
+    // now pending is not hers, so she is asked for one instead of being signed in.
+    let email = app.wait_for_email("yara@example.com", 2).await;
+    let token = token_in(&email.text, "/verify-email?token=");
+    let res = app.call("verify_email", &[("token", &token)]).await;
+    assert!(succeeded(&res), "{}", res.status());
+    let location = res.headers()["location"].to_str().unwrap().to_owned();
+    assert!(location.starts_with("/reset-password?token="), "{location}");
+    assert!(current_user(&app).await.is_null());
+    let res = squatter
+        .call(
+            "log_in",
+            &[
+                ("email", "yara@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+}

@@ -776,3 +776,195 @@ async fn the_tenants_list_searches_filters_and_sorts() {
     // An unknown filter value filters nothing rather than failing.
     assert_eq!(list(vec![("status", "bogus")]).await.len(), 2);
 }
+
+/// Sends the operator's password step as client `ip` would (behind one trusted proxy).
+async fn operator_sign_in_from(b: &TestApp, ip: &str, password: &str) -> StatusCode {
+    b.client
+        .post(b.url("/api/fn/operator/sign_in"))
+        .header("origin", b.origin())
+        .header("x-forwarded-for", ip)
+        .form(&[("email", OPERATOR), ("password", password)])
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
+#[tokio::test]
+async fn guesses_from_one_client_do_not_lock_an_operator_out_elsewhere() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("TRUSTED_PROXY_HOPS", "1")],
+    )
+    .await;
+    operators::create(&app.pool, OPERATOR, "Olive Ops", PASSWORD.into())
+        .await
+        .unwrap();
+    let attacker = app.other_browser();
+    let mut statuses = Vec::new();
+    for i in 0..8 {
+        statuses.push(
+            operator_sign_in_from(&attacker, "203.0.113.9", &format!("guess {i:04} wrong")).await,
+        );
+    }
+    assert_eq!(statuses[4], StatusCode::UNPROCESSABLE_ENTITY);
+    assert_eq!(statuses[5], StatusCode::TOO_MANY_REQUESTS);
+    // The operator, from their own network, is let through to the second factor.
+    let ops = app.other_browser();
+    let status = operator_sign_in_from(&ops, "198.51.100.20", PASSWORD).await;
+    assert!(status.is_redirection() || status.is_success(), "{status}");
+}
+
+#[tokio::test]
+async fn parallel_operator_guesses_are_counted_before_any_is_checked() {
+    let app = spawn_app().await;
+    operators::create(&app.pool, OPERATOR, "Olive Ops", PASSWORD.into())
+        .await
+        .unwrap();
+    let b = app.other_browser();
+    let mut passwords: Vec<String> = (0..30).map(|i| format!("wrong guess {i:02}")).collect();
+    passwords.insert(15, PASSWORD.to_owned());
+    let answers = futures::future::join_all(passwords.iter().map(|password| {
+        let b = &b;
+        async move {
+            b.call(
+                "operator/sign_in",
+                &[("email", OPERATOR), ("password", password.as_str())],
+            )
+            .await
+        }
+    }))
+    .await;
+    let checked = answers
+        .iter()
+        .filter(|res| res.status() != StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert!(
+        checked <= 5,
+        "{checked} of 31 parallel attempts were checked"
+    );
+}
+
+/// Runs `capliquify admin <args>` against the test app's database with `stdin`.
+fn admin_command(app: &TestApp, args: &[&str], stdin: &str) -> std::process::Output {
+    use std::io::Write;
+    let options = app.pool.connect_options();
+    let url = format!(
+        "postgres://{}@{}:{}/{}",
+        options.get_username(),
+        options.get_host(),
+        options.get_port(),
+        options.get_database().unwrap()
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_capliquify"))
+        .arg("admin")
+        .args(args)
+        .env("DATABASE_URL", url)
+        .env("DATA_DIR", dir.path())
+        .current_dir(dir.path())
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[tokio::test]
+async fn a_locked_out_operator_recovers_at_the_command_line() {
+    let app = spawn_app().await;
+    let (ops, _) = operator(&app).await;
+    // Locked out from this client by wrong passwords.
+    let b = app.other_browser();
+    for _ in 0..6 {
+        b.call(
+            "operator/sign_in",
+            &[("email", OPERATOR), ("password", "not the password")],
+        )
+        .await;
+    }
+    let new_password = "a brand new operator password";
+    let out = admin_command(
+        &app,
+        &["reset-password", "--email", OPERATOR],
+        &format!("{new_password}\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_console_hidden(&ops, "the operator's earlier session").await;
+    let status = b
+        .call(
+            "operator/sign_in",
+            &[("email", OPERATOR), ("password", PASSWORD)],
+        )
+        .await
+        .status();
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "the old password");
+    let res = b
+        .call(
+            "operator/sign_in",
+            &[("email", OPERATOR), ("password", new_password)],
+        )
+        .await;
+    assert!(
+        res.status().is_success() || res.status().is_redirection(),
+        "{}",
+        res.status()
+    );
+
+    // A lost authenticator: the next sign-in enrols a new one.
+    let out = admin_command(&app, &["reset-2fa", "--email", OPERATOR], "");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let c = app.other_browser();
+    c.call(
+        "operator/sign_in",
+        &[("email", OPERATOR), ("password", new_password)],
+    )
+    .await;
+    let enrolment = c.call("operator/enrolment", &[]).await;
+    assert_eq!(
+        enrolment.status(),
+        StatusCode::OK,
+        "a new enrolment is offered"
+    );
+    let codes: i64 = sqlx::query_scalar("SELECT count(*) FROM operator_recovery_codes")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(codes, 0, "the old recovery codes are gone");
+
+    let out = admin_command(
+        &app,
+        &["reset-2fa", "--email", "nobody@capliquify.test"],
+        "",
+    );
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("nobody@capliquify.test"));
+    let out = admin_command(&app, &["reset-password", "--email", OPERATOR], "short\n");
+    assert!(!out.status.success());
+
+    let actions: Vec<String> = sqlx::query_scalar(
+        "SELECT action FROM audit_log WHERE action LIKE 'operator.%reset' ORDER BY id",
+    )
+    .fetch_all(&app.pool)
+    .await
+    .unwrap();
+    assert_eq!(
+        actions,
+        ["operator.password_reset", "operator.two_factor_reset"]
+    );
+}

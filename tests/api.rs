@@ -536,3 +536,51 @@ async fn clients_that_disconnect_mid_request_leave_no_broken_connection_behind()
     let failed = statuses.iter().filter(|s| **s != StatusCode::OK).count();
     assert_eq!(failed, 0, "{failed} of 200 calls failed after the cut-offs");
 }
+
+#[tokio::test]
+async fn an_organization_has_a_limited_number_of_active_keys() {
+    let app = spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("API_KEYS_PER_ORGANIZATION", "2"), ("ENCRYPTION_KEY", KEY)],
+    )
+    .await;
+    app.sign_up_verified("Olga", "olga@example.com").await;
+    app.call(
+        "create_organization",
+        &[("name", "Works Ltd"), ("slug", "works")],
+    )
+    .await;
+    sqlx::query("UPDATE tenants SET status = 'active', plan = 'enterprise'")
+        .execute(&app.pool)
+        .await
+        .unwrap();
+    let (_, first) = key(&app, "works", "read").await;
+    key(&app, "works", "read").await;
+    let create = || {
+        app.call(
+            "create_api_key",
+            &[("slug", "works"), ("name", "one more"), ("scope", "read")],
+        )
+    };
+    let res = create().await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("2 active API keys"),
+        "{body}"
+    );
+    let keys: i64 = sqlx::query_scalar("SELECT count(*) FROM api_keys")
+        .fetch_one(&app.pool)
+        .await
+        .unwrap();
+    assert_eq!(keys, 2, "nothing was created");
+    // A revoked key makes room.
+    let res = app
+        .call("revoke_api_key", &[("slug", "works"), ("id", &first)])
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    assert_eq!(create().await.status(), StatusCode::OK);
+}

@@ -13,17 +13,30 @@ fn ok(res: &reqwest::Response) -> bool {
 
 /// An owner signed in with organization "works".
 async fn owner() -> TestApp {
-    let app = spawn_app().await;
+    owner_of(spawn_app().await, "Works Ltd").await
+}
+
+/// An owner signed in with organization `name` at address "works" in `app`.
+async fn owner_of(app: TestApp, name: &str) -> TestApp {
     app.sign_up_verified("Olive Owner", "olive@example.com")
         .await;
     let res = app
-        .call(
-            "create_organization",
-            &[("name", "Works Ltd"), ("slug", "works")],
-        )
+        .call("create_organization", &[("name", name), ("slug", "works")])
         .await;
     assert!(ok(&res), "{}", res.status());
     app
+}
+
+async fn limited(vars: &[(&str, &str)]) -> TestApp {
+    common::spawn_app_with_settings(common::migrated_pool().await, vars).await
+}
+
+async fn open_invitations(app: &TestApp) -> Vec<Value> {
+    app.call("list_invitations", &[("slug", "works")])
+        .await
+        .json()
+        .await
+        .unwrap()
 }
 
 async fn invite(app: &TestApp, email: &str, role: &str) -> reqwest::Response {
@@ -336,4 +349,125 @@ async fn the_member_limit_counts_at_invitation_and_at_acceptance() {
         .await
         .unwrap();
     assert_eq!(view["status"], "Open", "still usable once a seat frees up");
+}
+
+#[tokio::test]
+async fn an_organization_sends_a_limited_number_of_invitations_a_day() {
+    let app = owner_of(
+        limited(&[("INVITATIONS_PER_ORGANIZATION_PER_DAY", "3")]).await,
+        "Works Ltd",
+    )
+    .await;
+    invited(&app, "a@example.com", "member").await;
+    invited(&app, "b@example.com", "member").await;
+    let id = open_invitations(&app).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    let res = app
+        .call("resend_invitation", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert!(ok(&res), "{}", res.status());
+    // Resends count too: the fourth of the day is refused and changes nothing.
+    let res = invite(&app, "c@example.com", "member").await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    let body: Value = res.json().await.unwrap();
+    assert!(
+        body["message"].as_str().unwrap().contains("3 invitations"),
+        "{body}"
+    );
+    let res = app
+        .call("resend_invitation", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(open_invitations(&app).await.len(), 2);
+    assert!(app.emails_to("c@example.com").await.is_empty());
+}
+
+#[tokio::test]
+async fn invitations_cannot_flood_an_inbox_or_carry_a_message() {
+    let spam = format!(
+        "Claim your prize at http://prize.example {}",
+        "!".repeat(150)
+    );
+    let app = owner_of(
+        limited(&[("EMAILS_PER_RECIPIENT_PER_HOUR", "2")]).await,
+        &spam,
+    )
+    .await;
+    let res = invite(&app, "target@example.com", "member").await;
+    assert!(ok(&res), "{}", res.status());
+    let id = open_invitations(&app).await[0]["id"]
+        .as_str()
+        .unwrap()
+        .to_owned();
+    for _ in 0..3 {
+        let res = app
+            .call("resend_invitation", &[("slug", "works"), ("id", &id)])
+            .await;
+        assert!(ok(&res), "the same answer, sent or not: {}", res.status());
+    }
+    let email = app.wait_for_email("target@example.com", 2).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(app.emails_to("target@example.com").await.len(), 2);
+    for part in [&email.subject, &email.text, &email.html] {
+        assert!(!part.contains("prize.example"), "{part}");
+        assert!(!part.contains("http://prize"), "{part}");
+        assert!(!part.contains(&"!".repeat(60)), "{part}");
+    }
+}
+
+#[tokio::test]
+async fn an_invitee_takes_over_an_account_someone_else_left_unconfirmed() {
+    let app = owner().await;
+    let squatter = app.other_browser();
+    let res = squatter
+        .call(
+            "sign_up",
+            &[
+                ("name", "Not Nia"),
+                ("email", "nia@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert!(ok(&res));
+    app.wait_for_email("nia@example.com", 1).await;
+    let token = invited(&app, "nia@example.com", "member").await;
+
+    let nia = app.other_browser();
+    let res = nia
+        .call(
+            "sign_up",
+            &[
+                ("name", "Nia"),
+                ("email", "nia@example.com"),
+                ("password", PASSWORD),
+                ("invitation", &token),
+            ],
+        )
+        .await;
+    assert!(ok(&res), "{} {:?}", res.status(), res.text().await);
+    assert_eq!(
+        role_in_works(&app, "nia@example.com").await.as_deref(),
+        Some("member")
+    );
+    let res = squatter
+        .call(
+            "log_in",
+            &[
+                ("email", "nia@example.com"),
+                ("password", "the squatter's password"),
+            ],
+        )
+        .await;
+    assert_eq!(res.status(), StatusCode::UNPROCESSABLE_ENTITY);
+    let res = app
+        .other_browser()
+        .call(
+            "log_in",
+            &[("email", "nia@example.com"), ("password", PASSWORD)],
+        )
+        .await;
+    assert!(ok(&res), "{}", res.status());
 }

@@ -177,3 +177,41 @@ async fn reset_links_expire_after_an_hour_and_unknown_addresses_get_the_same_ans
         .await;
     assert_eq!(bad.status(), StatusCode::UNPROCESSABLE_ENTITY);
 }
+
+#[tokio::test]
+async fn a_dead_reset_link_is_refused_before_any_password_is_hashed() {
+    let app = spawn_app().await;
+    let calls = 16;
+    let hashing = {
+        let started = std::time::Instant::now();
+        futures::future::join_all(
+            (0..calls).map(|_| app::accounts::password::hash(NEW_PASSWORD.to_owned())),
+        )
+        .await;
+        started.elapsed()
+    };
+    let started = std::time::Instant::now();
+    let answers = futures::future::join_all((0..calls).map(|i| {
+        let browser = app.other_browser();
+        async move {
+            let token = format!("no-such-link-{i}");
+            browser
+                .call(
+                    "reset_password",
+                    &[("token", token.as_str()), ("password", NEW_PASSWORD)],
+                )
+                .await
+                .status()
+        }
+    }))
+    .await;
+    let refused = started.elapsed();
+    assert!(
+        answers.iter().all(|s| *s == StatusCode::CONFLICT),
+        "{answers:?}"
+    );
+    assert!(
+        refused < hashing / 2,
+        "{calls} dead links took {refused:?}; {calls} hashes take {hashing:?}"
+    );
+}

@@ -146,3 +146,29 @@ async fn the_contact_form_stores_confirms_and_limits() {
         .unwrap();
     assert_eq!(stored, 5);
 }
+
+#[tokio::test]
+async fn the_contact_form_cannot_flood_someone_elses_inbox() {
+    let app = common::spawn_app_with_settings(
+        common::migrated_pool().await,
+        &[("EMAILS_PER_RECIPIENT_PER_HOUR", "2")],
+    )
+    .await;
+    for _ in 0..4 {
+        let res = app
+            .call(
+                "send_contact",
+                &[
+                    ("name", "Rita Request"),
+                    ("email", "victim@example.com"),
+                    ("company", "Acme"),
+                    ("message", "Hello"),
+                ],
+            )
+            .await;
+        assert_eq!(res.status(), StatusCode::OK, "the same answer, sent or not");
+    }
+    app.wait_for_email("victim@example.com", 2).await;
+    tokio::time::sleep(std::time::Duration::from_secs(2)).await;
+    assert_eq!(app.emails_to("victim@example.com").await.len(), 2);
+}

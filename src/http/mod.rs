@@ -59,6 +59,7 @@ pub struct AppState {
     pub body_limit_bytes: usize,
     pub body_timeout: Duration,
     pub request_timeout: Duration,
+    pub limits: app::server::limits::Limits,
 }
 
 impl FromRef<AppState> for LeptosOptions {
@@ -96,12 +97,14 @@ pub fn router(state: AppState) -> Router {
     let outbox = state.outbox.clone();
     let billing = state.billing.clone();
     let cipher = state.cipher.clone();
+    let limits = state.limits.clone();
     let origin = app::pages::site::SiteOrigin(state.public_origin.to_string());
     let context = move || {
         leptos::prelude::provide_context(pool.clone());
         leptos::prelude::provide_context(outbox.clone());
         leptos::prelude::provide_context(billing.clone());
         leptos::prelude::provide_context(cipher.clone());
+        leptos::prelude::provide_context(limits.clone());
         leptos::prelude::provide_context(origin.clone());
     };
     let shell = {
@@ -221,6 +224,7 @@ impl Application {
             body_limit_bytes: settings.body_limit_bytes,
             body_timeout: settings.body_timeout,
             request_timeout: settings.request_timeout,
+            limits: settings.limits.clone(),
             pool,
             leptos,
             started_at: Instant::now(),

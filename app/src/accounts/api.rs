@@ -41,8 +41,11 @@ pub struct OrganizationHome {
 /// Creates an account. Without an invitation the address must be confirmed: the
 /// answer is "check your inbox" whether or not the address already had an account
 /// (which gets a reminder instead), so sign-up reveals nothing about who is a
-/// customer. With an invitation link for this address, the account is created
-/// confirmed, signed in and joined to the organization at once.
+/// customer. An account whose address was never confirmed does not belong to anyone
+/// yet: a new sign-up replaces its name and password, and only the newest emailed
+/// link confirms it. With an invitation link for this address, the account is
+/// created (or that unconfirmed one taken over) confirmed, signed in and joined to
+/// the organization at once.
 #[server(prefix = "/api/fn", endpoint = "sign_up")]
 pub async fn sign_up(
     name: String,
@@ -52,26 +55,38 @@ pub async fn sign_up(
 ) -> Result<(), AppError> {
     use crate::{
         accounts::{invitations::store as invitations, password as pw, session, tokens, users},
-        email::templates,
-        server::{audit, request},
+        email::{recipient_limit, templates},
+        server::{audit, limits, request},
     };
     let name = users::validate_name(&name)?;
     let email = users::validate_email(&email)?;
     pw::validate_new(&password)?;
     let pool = request::pool()?;
     let outbox = request::outbox()?;
+    let limits = limits::current()?;
     let ip = request::client_ip().await;
-    let hash = pw::hash(password).await?;
     let invitation = invitation.filter(|t| !t.trim().is_empty());
+    // Limits and the invitation are checked before the deliberately slow hash.
+    sign_up_allowed(&pool, &limits, ip).await?;
+    if let Some(token) = &invitation {
+        invitations::check_open(&pool, token, &email).await?;
+    }
+    let hash = pw::hash(password).await?;
     let mut tx = crate::server::db::begin(&pool).await?;
+    let created = match users::create(&mut tx, &name, &email, &hash, invitation.is_some()).await? {
+        Some(user) => Some(user),
+        None => users::replace_unconfirmed(&mut tx, &name, &email, &hash).await?,
+    };
     let Some(token) = invitation else {
-        match users::create(&mut tx, &name, &email, &hash, false).await? {
+        // What this browser will be remembered to have chosen (see verify_email).
+        let mut chosen = (uuid::Uuid::new_v4(), 0);
+        match created {
             Some(user) => {
+                chosen = (user, users::generation(&mut tx, user).await?);
                 let token = tokens::issue(&mut tx, user, tokens::Purpose::VerifyEmail).await?;
                 let link = outbox.link(&format!("/verify-email?token={token}"));
-                outbox
-                    .enqueue(&mut tx, &templates::verify_email(&email, &name, &link))
-                    .await?;
+                let message = templates::verify_email(&email, &name, &link);
+                recipient_limit::enqueue(&outbox, &mut tx, &limits, &message).await?;
                 let target = users::email_key(&email);
                 audit::record_in(
                     &mut tx,
@@ -88,19 +103,18 @@ pub async fn sign_up(
                     .await?
                     .ok_or_else(|| AppError::internal("account vanished during sign-up"))?;
                 let link = outbox.link("/forgot-password");
-                outbox
-                    .enqueue(
-                        &mut tx,
-                        &templates::account_exists(&existing.email, &existing.name, &link),
-                    )
-                    .await?;
+                let message = templates::account_exists(&existing.email, &existing.name, &link);
+                recipient_limit::enqueue(&outbox, &mut tx, &limits, &message).await?;
             }
         }
         tx.commit().await?;
+        // A known address keeps a marker that matches no account, so the answer (a
+        // session cookie included) is the same either way.
+        session::remember_sign_up(&request::session().await?, chosen.0, chosen.1).await?;
         leptos_axum::redirect("/check-email?for=signup");
         return Ok(());
     };
-    let Some(user) = users::create(&mut tx, &name, &email, &hash, true).await? else {
+    let Some(user) = created else {
         return Err(AppError::invalid(
             "email",
             "You already have an account with this address: sign in to accept the invitation.",
@@ -133,6 +147,28 @@ pub async fn sign_up(
     Ok(())
 }
 
+/// Counts a sign-up from this client address and refuses it past the hourly limit.
+#[cfg(feature = "ssr")]
+async fn sign_up_allowed(
+    pool: &sqlx::PgPool,
+    limits: &crate::server::limits::Limits,
+    ip: Option<std::net::IpAddr>,
+) -> Result<(), AppError> {
+    use crate::server::{limits::SIGN_UP_WINDOW, rate_counters};
+    let Some(ip) = ip else { return Ok(()) };
+    let mut conn = pool.acquire().await?;
+    if rate_counters::hit(&mut conn, &format!("sign_up:{ip}"), SIGN_UP_WINDOW).await?
+        > limits.sign_ups_per_client
+    {
+        return Err(AppError::RateLimited {
+            message: "Too many accounts were created from your network in the last hour. \
+                      Please try again later."
+                .into(),
+        });
+    }
+    Ok(())
+}
+
 /// Signs in. Wrong address and wrong password get the same answer; an account whose
 /// address is not confirmed yet gets a new confirmation link instead of a session.
 #[server(prefix = "/api/fn", endpoint = "log_in")]
@@ -149,7 +185,7 @@ pub async fn log_in(
     let pool = request::pool()?;
     let ip = request::client_ip().await;
     let key = users::email_key(&email);
-    throttle::check(&pool, &key, ip).await?;
+    let attempt = throttle::attempt(&pool, &crate::server::limits::current()?, &key, ip).await?;
     let found = users::credentials(&pool, &email).await?;
     let ok = pw::verify(
         password,
@@ -158,6 +194,10 @@ pub async fn log_in(
     .await?;
     match found {
         Some(account) if ok && !account.verified => {
+            attempt.succeeded(&pool).await?;
+            // This browser knows the password: the link may sign it in.
+            session::remember_sign_up(&request::session().await?, account.id, account.generation)
+                .await?;
             let outbox = request::outbox()?;
             let purpose = tokens::Purpose::VerifyEmail;
             let mut tx = crate::server::db::begin(&pool).await?;
@@ -169,12 +209,9 @@ pub async fn log_in(
                     .ok_or(AppError::Unauthenticated)?;
                 let token = tokens::issue(&mut tx, account.id, purpose).await?;
                 let link = outbox.link(&format!("/verify-email?token={token}"));
-                outbox
-                    .enqueue(
-                        &mut tx,
-                        &templates::verify_email(&user.email, &user.name, &link),
-                    )
-                    .await?;
+                let message = templates::verify_email(&user.email, &user.name, &link);
+                let limits = crate::server::limits::current()?;
+                crate::email::recipient_limit::enqueue(&outbox, &mut tx, &limits, &message).await?;
             }
             tx.commit().await?;
             Err(AppError::Denied {
@@ -182,6 +219,7 @@ pub async fn log_in(
             })
         }
         Some(account) if ok => {
+            attempt.succeeded(&pool).await?;
             audit::record(
                 &pool,
                 audit::Actor::User(account.id),
@@ -196,7 +234,6 @@ pub async fn log_in(
             Ok(())
         }
         _ => {
-            throttle::record_failure(&pool, &key, ip).await?;
             audit::record(
                 &pool,
                 audit::Actor::Anonymous,
@@ -276,7 +313,8 @@ pub async fn create_organization(
             ));
         }
     };
-    let created = tenancy::provision_owned(&pool, &name, &slug, user).await?;
+    let max_owned = crate::server::limits::current()?.organizations_per_user;
+    let created = tenancy::provision_within_limit(&pool, &name, &slug, user, max_owned).await?;
     let tenant = &created.tenant;
     if created.created {
         // The wizard's first step filled in the profile; the next one is data.

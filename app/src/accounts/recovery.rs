@@ -6,7 +6,11 @@ use leptos::prelude::*;
 
 use crate::AppError;
 
-/// Confirms the address behind `token` and signs its account in.
+/// Confirms the address behind `token`. In the browser that chose the pending
+/// password, the account is signed in. Anywhere else the link proves the mailbox but
+/// not who chose the password (someone may have signed up with another person's
+/// address), so the password is dropped and the mailbox's owner chooses one on the
+/// reset page.
 #[server(prefix = "/api/fn", endpoint = "verify_email")]
 pub async fn verify_email(token: String) -> Result<(), AppError> {
     use crate::{
@@ -15,11 +19,23 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     };
     let pool = request::pool()?;
     let ip = request::client_ip().await;
+    let browser = request::session().await?;
     let mut tx = crate::server::db::begin(&pool).await?;
     let user = tokens::consume(&mut tx, &token, tokens::Purpose::VerifyEmail)
         .await?
         .ok_or_else(expired_link)?;
+    let generation = users::generation(&mut tx, user).await?;
+    let signed_up_here = session::signed_up_here(&browser, user, generation).await?;
+    // A password set while the address was confirmed stays (a spare link changes
+    // nothing then).
+    let confirmed_before = users::is_verified(&mut tx, user).await?;
     users::mark_verified(&mut tx, user).await?;
+    let next = if signed_up_here || confirmed_before {
+        None
+    } else {
+        users::forget_password(&mut tx, user).await?;
+        Some(tokens::issue(&mut tx, user, tokens::Purpose::ResetPassword).await?)
+    };
     audit::record_in(
         &mut tx,
         audit::Actor::User(user),
@@ -30,8 +46,15 @@ pub async fn verify_email(token: String) -> Result<(), AppError> {
     )
     .await?;
     tx.commit().await?;
-    session::sign_in(&pool, &request::session().await?, user).await?;
-    leptos_axum::redirect("/app");
+    match next {
+        None => {
+            session::sign_in(&pool, &browser, user).await?;
+            leptos_axum::redirect("/app");
+        }
+        Some(reset) => {
+            leptos_axum::redirect(&format!("/reset-password?token={reset}&confirmed=1"));
+        }
+    }
     Ok(())
 }
 
@@ -48,8 +71,8 @@ fn expired_link() -> AppError {
 pub async fn request_password_reset(email: String) -> Result<(), AppError> {
     use crate::{
         accounts::{tokens, users},
-        email::templates,
-        server::{audit, request},
+        email::{recipient_limit, templates},
+        server::{audit, limits, request},
     };
     let email = users::validate_email(&email)?;
     let pool = request::pool()?;
@@ -63,7 +86,7 @@ pub async fn request_password_reset(email: String) -> Result<(), AppError> {
             let token = tokens::issue(&mut tx, user.id, purpose).await?;
             let link = outbox.link(&format!("/reset-password?token={token}"));
             let message = templates::reset_password(&user.email, &user.name, &link);
-            outbox.enqueue(&mut tx, &message).await?;
+            recipient_limit::enqueue(&outbox, &mut tx, &limits::current()?, &message).await?;
             audit::record_in(
                 &mut tx,
                 audit::Actor::Anonymous,
@@ -91,8 +114,13 @@ pub async fn reset_password(token: String, password: String) -> Result<(), AppEr
     };
     // Checked before the token is touched: a rejected password leaves the link usable.
     pw::validate_new(&password)?;
-    let hash = pw::hash(password).await?;
     let pool = request::pool()?;
+    // A dead link is refused before the deliberately slow hash; the link is still used
+    // up atomically below.
+    if !tokens::is_open(&pool, &token, tokens::Purpose::ResetPassword).await? {
+        return Err(expired_link());
+    }
+    let hash = pw::hash(password).await?;
     let ip = request::client_ip().await;
     let mut tx = crate::server::db::begin(&pool).await?;
     let user = tokens::consume(&mut tx, &token, tokens::Purpose::ResetPassword)

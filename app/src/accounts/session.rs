@@ -12,6 +12,7 @@ use crate::AppError;
 const USER_ID: &str = "user_id";
 const SIGNED_IN_AT: &str = "signed_in_at";
 const GENERATION: &str = "generation";
+const SIGNED_UP: &str = "signed_up_user_id";
 
 /// However active, a session ends this long after sign-in.
 pub const ABSOLUTE_LIFETIME: time::Duration = time::Duration::days(14);
@@ -46,6 +47,34 @@ pub async fn sign_in(pool: &PgPool, session: &Session, user: Uuid) -> Result<(),
         .insert(SIGNED_IN_AT, OffsetDateTime::now_utc().unix_timestamp())
         .await
         .map_err(internal)
+}
+
+/// Remembers that this browser chose (or proved it knows) the password `user` has at
+/// session generation `generation`, while the address is not confirmed yet. A later
+/// sign-up for the address raises the generation, so it no longer matches.
+pub async fn remember_sign_up(
+    session: &Session,
+    user: Uuid,
+    generation: i32,
+) -> Result<(), AppError> {
+    session
+        .insert(SIGNED_UP, (user, generation))
+        .await
+        .map_err(internal)
+}
+
+/// Whether this browser chose the password `user` has now, at `generation` (see
+/// [`remember_sign_up`]); forgets it either way.
+pub async fn signed_up_here(
+    session: &Session,
+    user: Uuid,
+    generation: i32,
+) -> Result<bool, AppError> {
+    let remembered = session
+        .remove::<(Uuid, i32)>(SIGNED_UP)
+        .await
+        .map_err(internal)?;
+    Ok(remembered == Some((user, generation)))
 }
 
 /// Ends the session: data deleted, cookie removed.

@@ -1,15 +1,24 @@
-//! Sign-in throttling per account and per address, counted in PostgreSQL so every
-//! app node sees the same numbers.
+//! Sign-in throttling for users and operators. Every attempt is counted before its
+//! password or code is checked, atomically in PostgreSQL (`server::rate_counters`):
+//! parallel guesses are counted one after another, so no more than the limit are ever
+//! checked, on any number of app nodes. An attempt that succeeds is taken back.
 
 use std::net::IpAddr;
 
 use sqlx::PgPool;
 
-use crate::AppError;
+use crate::{
+    AppError,
+    server::{
+        limits::{Limits, SIGN_IN_WINDOW},
+        rate_counters,
+    },
+};
 
-const WINDOW: &str = "15 minutes";
-const PER_ACCOUNT: i64 = 5;
-const PER_ADDRESS: i64 = 30;
+/// The counters one sign-in attempt was counted on.
+pub struct Attempt {
+    keys: Vec<String>,
+}
 
 fn refused() -> AppError {
     AppError::RateLimited {
@@ -17,35 +26,49 @@ fn refused() -> AppError {
     }
 }
 
-/// Refuses when this account or this address has failed too often recently. Asked
-/// before the password is checked, for existing and unknown accounts alike.
-pub async fn check(pool: &PgPool, email_key: &str, ip: Option<IpAddr>) -> Result<(), AppError> {
-    let (by_account, by_address): (i64, i64) = sqlx::query_as(&format!(
-        "SELECT count(*) FILTER (WHERE email_key = $1),
-                count(*) FILTER (WHERE ip = $2::inet)
-           FROM login_failures
-          WHERE occurred_at > now() - interval '{WINDOW}'
-            AND (email_key = $1 OR ip = $2::inet)"
-    ))
-    .bind(email_key)
-    .bind(ip.map(|ip| ip.to_string()))
-    .fetch_one(pool)
-    .await?;
-    if by_account >= PER_ACCOUNT || by_address >= PER_ADDRESS {
-        return Err(refused());
-    }
-    Ok(())
+/// The counter of an operator's sign-in from one client: operators are throttled per
+/// address *and* client, so guesses from elsewhere cannot lock an operator out.
+pub fn operator_key(email_key: &str, ip: Option<IpAddr>) -> String {
+    let client = ip.map_or_else(|| "unknown".to_owned(), |ip| ip.to_string());
+    format!("operator:{email_key}|{client}")
 }
 
-pub async fn record_failure(
+/// What the counters of every attempt on this operator's address start with.
+pub fn operator_counters(email_key: &str) -> String {
+    format!("sign_in:operator:{email_key}|")
+}
+
+/// Counts an attempt on `account` (a user's address key, or [`operator_key`]) and on
+/// the client address, and refuses it, unchecked, when either is past its limit.
+pub async fn attempt(
     pool: &PgPool,
-    email_key: &str,
+    limits: &Limits,
+    account: &str,
     ip: Option<IpAddr>,
-) -> Result<(), AppError> {
-    sqlx::query("INSERT INTO login_failures (email_key, ip) VALUES ($1, $2::inet)")
-        .bind(email_key)
-        .bind(ip.map(|ip| ip.to_string()))
-        .execute(pool)
-        .await?;
-    Ok(())
+) -> Result<Attempt, AppError> {
+    let mut conn = pool.acquire().await?;
+    let mut keys = vec![format!("sign_in:{account}")];
+    let mut over =
+        rate_counters::hit(&mut conn, &keys[0], SIGN_IN_WINDOW).await? > limits.sign_in_per_account;
+    if let Some(ip) = ip {
+        let key = format!("sign_in_client:{ip}");
+        over |=
+            rate_counters::hit(&mut conn, &key, SIGN_IN_WINDOW).await? > limits.sign_in_per_client;
+        keys.push(key);
+    }
+    if over {
+        return Err(refused());
+    }
+    Ok(Attempt { keys })
+}
+
+impl Attempt {
+    /// The credentials were right: this attempt no longer counts against anyone.
+    pub async fn succeeded(self, pool: &PgPool) -> Result<(), AppError> {
+        let mut conn = pool.acquire().await?;
+        for key in &self.keys {
+            rate_counters::refund(&mut conn, key).await?;
+        }
+        Ok(())
+    }
 }

@@ -82,6 +82,18 @@ pub async fn consume(
     .await?)
 }
 
+/// Whether `token` could be used now (unused, unexpired), without using it.
+pub async fn is_open(pool: &sqlx::PgPool, token: &str, purpose: Purpose) -> Result<bool, AppError> {
+    Ok(sqlx::query_scalar(
+        "SELECT EXISTS (SELECT 1 FROM public.account_tokens
+         WHERE token_hash = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > now())",
+    )
+    .bind(hash(token))
+    .bind(purpose.as_str())
+    .fetch_one(pool)
+    .await?)
+}
+
 /// Voids every outstanding token of `user` (the password changed).
 pub async fn void_all(conn: &mut PgConnection, user: Uuid) -> Result<(), AppError> {
     sqlx::query(

@@ -70,25 +70,79 @@ pub async fn create(
     Ok((inserted.rows_affected() == 1).then_some(id))
 }
 
+/// Gives the account with this address a new name and password if its address was
+/// never confirmed: whoever signed up before proved nothing, so what they chose must
+/// not outlive the next sign-up. Their emailed links stop working and any session
+/// ends. `None` when there is no such unconfirmed account.
+pub async fn replace_unconfirmed(
+    conn: &mut PgConnection,
+    name: &str,
+    email: &str,
+    password_hash: &str,
+) -> Result<Option<Uuid>, AppError> {
+    let replaced: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE public.users
+            SET name = $2, password_hash = $3, session_generation = session_generation + 1,
+                updated_at = now()
+          WHERE lower(email) = $1 AND email_verified_at IS NULL
+          RETURNING id",
+    )
+    .bind(email_key(email))
+    .bind(name)
+    .bind(password_hash)
+    .fetch_optional(&mut *conn)
+    .await?;
+    if let Some(user) = replaced {
+        super::tokens::void_all(conn, user).await?;
+    }
+    Ok(replaced)
+}
+
 /// What signing in needs to know about the account with this address.
 pub struct Credentials {
     pub id: Uuid,
     pub password_hash: Option<String>,
     pub verified: bool,
+    /// Raised whenever the password changes.
+    pub generation: i32,
 }
 
 pub async fn credentials(pool: &PgPool, email: &str) -> Result<Option<Credentials>, AppError> {
-    let row: Option<(Uuid, Option<String>, bool)> = sqlx::query_as(
-        "SELECT id, password_hash, email_verified_at IS NOT NULL FROM public.users WHERE lower(email) = $1",
+    let row: Option<(Uuid, Option<String>, bool, i32)> = sqlx::query_as(
+        "SELECT id, password_hash, email_verified_at IS NOT NULL, session_generation
+           FROM public.users WHERE lower(email) = $1",
     )
     .bind(email_key(email))
     .fetch_optional(pool)
     .await?;
-    Ok(row.map(|(id, password_hash, verified)| Credentials {
-        id,
-        password_hash,
-        verified,
-    }))
+    Ok(
+        row.map(|(id, password_hash, verified, generation)| Credentials {
+            id,
+            password_hash,
+            verified,
+            generation,
+        }),
+    )
+}
+
+/// The account's session generation, raised whenever its password changes.
+pub async fn generation(conn: &mut PgConnection, user: Uuid) -> Result<i32, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT session_generation FROM public.users WHERE id = $1")
+            .bind(user)
+            .fetch_one(conn)
+            .await?,
+    )
+}
+
+/// Whether the account's address is confirmed.
+pub async fn is_verified(conn: &mut PgConnection, user: Uuid) -> Result<bool, AppError> {
+    Ok(
+        sqlx::query_scalar("SELECT email_verified_at IS NOT NULL FROM public.users WHERE id = $1")
+            .bind(user)
+            .fetch_one(conn)
+            .await?,
+    )
 }
 
 /// The account with this address, if any.
@@ -129,6 +183,21 @@ pub async fn set_password(
     )
     .bind(user)
     .bind(password_hash)
+    .execute(&mut *conn)
+    .await?;
+    super::tokens::void_all(conn, user).await
+}
+
+/// Removes the password (the account then signs in only after a reset): every
+/// session ends and every outstanding emailed link is void.
+pub async fn forget_password(conn: &mut PgConnection, user: Uuid) -> Result<(), AppError> {
+    sqlx::query(
+        "UPDATE public.users
+            SET password_hash = NULL, session_generation = session_generation + 1,
+                updated_at = now()
+          WHERE id = $1",
+    )
+    .bind(user)
     .execute(&mut *conn)
     .await?;
     super::tokens::void_all(conn, user).await

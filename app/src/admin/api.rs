@@ -76,24 +76,25 @@ pub async fn operator_sign_in(email: String, password: String) -> Result<(), App
     };
     let pool = request::pool()?;
     let ip = request::client_ip().await;
-    let key = format!("operator:{}", users::email_key(&email));
-    throttle::check(&pool, &key, ip).await?;
+    let email_key = users::email_key(&email);
+    let key = throttle::operator_key(&email_key, ip);
+    let attempt = throttle::attempt(&pool, &crate::server::limits::current()?, &key, ip).await?;
     let found = operators::credentials(&pool, &email).await?;
     let ok = pw::verify(password, found.as_ref().map(|(_, hash)| hash.clone())).await?;
     match found {
         Some((id, _)) if ok => {
+            attempt.succeeded(&pool).await?;
             session::password_passed(&pool, &request::session().await?, id).await?;
             leptos_axum::redirect("/operators/two-factor");
             Ok(())
         }
         _ => {
-            throttle::record_failure(&pool, &key, ip).await?;
             audit::record(
                 &pool,
                 audit::Actor::Anonymous,
                 None,
                 "operator.sign_in_failed",
-                &key,
+                &format!("operator:{email_key}"),
                 ip,
             )
             .await?;
@@ -167,8 +168,11 @@ pub async fn operator_verify(code: String) -> Result<(), AppError> {
     };
     let (pool, operator) = half_signed_in().await?;
     let ip = request::client_ip().await;
-    let key = format!("operator:{}", operator.email.to_lowercase());
-    throttle::check(&pool, &key, ip).await?;
+    let key = format!(
+        "{}|code",
+        throttle::operator_key(&operator.email.to_lowercase(), ip)
+    );
+    let attempt = throttle::attempt(&pool, &crate::server::limits::current()?, &key, ip).await?;
     let digits = code.chars().filter(char::is_ascii_alphanumeric).count() == 6;
     let (ok, method) = if digits {
         (
@@ -189,7 +193,6 @@ pub async fn operator_verify(code: String) -> Result<(), AppError> {
         )
     };
     if !ok {
-        throttle::record_failure(&pool, &key, ip).await?;
         audit::record(
             &pool,
             audit::Actor::Operator(operator.id),
@@ -204,6 +207,7 @@ pub async fn operator_verify(code: String) -> Result<(), AppError> {
             "That code is not valid (each code works once). Try the current one, or a recovery code.",
         ));
     }
+    attempt.succeeded(&pool).await?;
     let mut conn = pool.acquire().await?;
     audit::record_detailed(
         &mut conn,

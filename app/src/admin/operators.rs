@@ -5,7 +5,8 @@ use uuid::Uuid;
 
 use crate::{
     AppError,
-    accounts::{password, users},
+    accounts::{password, throttle, users},
+    server::rate_counters,
 };
 
 /// An operator as the console knows them.
@@ -57,6 +58,70 @@ pub async fn create(
     .await?;
     tx.commit().await?;
     Ok(id)
+}
+
+/// What an operator may lose, and the command line restores.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Recovery {
+    /// A new password (read by the command, never shown).
+    Password,
+    /// The authenticator and recovery codes are removed: the operator enrols a new
+    /// one at their next sign-in, after the password.
+    TwoFactor,
+}
+
+/// Restores an operator's access from the command line (operators have no emailed
+/// recovery). Every session of theirs ends, the sign-in attempts counted against
+/// their address are cleared, and the recovery is audited.
+pub async fn recover(
+    pool: &PgPool,
+    email: &str,
+    recovery: Recovery,
+    new_password: Option<String>,
+) -> Result<(), AppError> {
+    let email = users::validate_email(email)?;
+    let key = users::email_key(&email);
+    let hash = match (recovery, new_password) {
+        (Recovery::Password, Some(password)) => {
+            password::validate_new(&password)?;
+            Some(password::hash(password).await?)
+        }
+        (Recovery::Password, None) => {
+            return Err(AppError::invalid("password", "Enter the new password."));
+        }
+        (Recovery::TwoFactor, _) => None,
+    };
+    let mut tx = crate::server::db::begin(pool).await?;
+    let id: Option<Uuid> = sqlx::query_scalar(
+        "UPDATE public.operators
+            SET password_hash = coalesce($2, password_hash),
+                totp_secret = CASE WHEN $3 THEN NULL ELSE totp_secret END,
+                totp_pending = CASE WHEN $3 THEN NULL ELSE totp_pending END,
+                session_generation = session_generation + 1
+          WHERE lower(email) = $1
+          RETURNING id",
+    )
+    .bind(&key)
+    .bind(hash)
+    .bind(recovery == Recovery::TwoFactor)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let id =
+        id.ok_or_else(|| AppError::not_found(format!("An operator with the address {email}")))?;
+    if recovery == Recovery::TwoFactor {
+        sqlx::query("DELETE FROM public.operator_recovery_codes WHERE operator_id = $1")
+            .bind(id)
+            .execute(&mut *tx)
+            .await?;
+    }
+    rate_counters::clear(&mut tx, &throttle::operator_counters(&key)).await?;
+    let action = match recovery {
+        Recovery::Password => "operator.password_reset",
+        Recovery::TwoFactor => "operator.two_factor_reset",
+    };
+    crate::server::audit::record_system(&mut tx, None, action, &key).await?;
+    tx.commit().await?;
+    Ok(())
 }
 
 pub async fn get(pool: &PgPool, id: Uuid) -> Result<Option<Operator>, AppError> {

@@ -5,6 +5,7 @@
 mod delivery;
 pub mod mailbox;
 mod outbox;
+pub mod recipient_limit;
 pub mod templates;
 
 use serde::{Deserialize, Serialize};

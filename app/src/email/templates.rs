@@ -19,6 +19,49 @@ pub fn escape_html(s: &str) -> String {
     out
 }
 
+/// The longest a name chosen by a user may appear in an email.
+const NAME_CHARS: usize = 60;
+
+/// A name someone else chose (a person's or an organization's), as it may appear in
+/// an email to another address: one line of plain text, at most [`NAME_CHARS`]
+/// characters, without anything a mail program would turn into a link. Otherwise
+/// forms that email other people would carry whatever message the sender wrote.
+pub fn chosen_name(name: &str) -> String {
+    let mut out = String::new();
+    let mut chars = name
+        .chars()
+        .map(|c| if c.is_whitespace() { ' ' } else { c })
+        .filter(|c| !c.is_control() && !is_invisible(*c))
+        .peekable();
+    while let Some(c) = chars.next() {
+        match (c, chars.peek()) {
+            (' ', Some(' ')) => {}
+            // "example.com" and "http://" become inert text.
+            ('.', Some(next)) if next.is_alphanumeric() => out.push('\u{2024}'),
+            (':', Some('/')) => {
+                out.push(':');
+                out.push(' ');
+                while chars.peek() == Some(&'/') {
+                    chars.next();
+                }
+            }
+            (c, _) => out.push(c),
+        }
+    }
+    let out = out.trim();
+    if out.chars().count() > NAME_CHARS {
+        let cut: String = out.chars().take(NAME_CHARS - 1).collect();
+        format!("{}…", cut.trim_end())
+    } else {
+        out.to_owned()
+    }
+}
+
+/// Formatting characters that change how text reads without being seen.
+fn is_invisible(c: char) -> bool {
+    matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2060}'..='\u{206F}' | '\u{FEFF}')
+}
+
 /// A message with one call to action. `paragraphs` are plain text; the button and
 /// the link beneath it lead to `link`.
 struct Layout<'a> {
@@ -86,7 +129,7 @@ pub fn verify_email(to: &str, name: &str, link: &str) -> Email {
     Layout {
         to,
         subject: "Confirm your email address for CapLiquify".into(),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![
             "Thanks for signing up. Confirm that this is your address and your CapLiquify \
              account is ready to use."
@@ -106,7 +149,7 @@ pub fn account_exists(to: &str, name: &str, link: &str) -> Email {
     Layout {
         to,
         subject: "You already have a CapLiquify account".into(),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![
             "Someone, probably you, tried to create a CapLiquify account with this \
              address. You already have one: sign in, or reset your password if you have \
@@ -124,7 +167,7 @@ pub fn reset_password(to: &str, name: &str, link: &str) -> Email {
     Layout {
         to,
         subject: "Reset your CapLiquify password".into(),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![
             "We received a request to reset the password of your CapLiquify account. \
              Choose a new one with the button below; you will be signed out everywhere \
@@ -140,6 +183,7 @@ pub fn reset_password(to: &str, name: &str, link: &str) -> Email {
 }
 
 pub fn invitation(to: &str, inviter: &str, organization: &str, role: &str, link: &str) -> Email {
+    let (inviter, organization) = (chosen_name(inviter), chosen_name(organization));
     Layout {
         to,
         subject: format!("{inviter} invited you to {organization} on CapLiquify"),
@@ -163,10 +207,11 @@ pub fn invitation(to: &str, inviter: &str, organization: &str, role: &str, link:
 }
 
 pub fn trial_ending(to: &str, name: &str, organization: &str, days: i64, link: &str) -> Email {
+    let organization = chosen_name(organization);
     Layout {
         to,
         subject: format!("Your CapLiquify trial for {organization} ends in {days} days"),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![format!(
             "The free trial of {organization} ends in {days} days. Choose a plan to keep \
              working without interruption; everything you have set up stays as it is. If \
@@ -181,10 +226,11 @@ pub fn trial_ending(to: &str, name: &str, organization: &str, days: i64, link: &
 }
 
 pub fn payment_failed(to: &str, name: &str, organization: &str, link: &str) -> Email {
+    let organization = chosen_name(organization);
     Layout {
         to,
         subject: format!("Payment for {organization} failed"),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![
             format!(
                 "We could not collect the latest payment for {organization}'s CapLiquify \
@@ -202,10 +248,11 @@ pub fn payment_failed(to: &str, name: &str, organization: &str, link: &str) -> E
 }
 
 pub fn payment_restored(to: &str, name: &str, organization: &str, link: &str) -> Email {
+    let organization = chosen_name(organization);
     Layout {
         to,
         subject: format!("{organization} is fully available again"),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![format!(
             "Thank you: the payment for {organization} went through and everyone can work \
              in it again as usual."
@@ -218,10 +265,11 @@ pub fn payment_restored(to: &str, name: &str, organization: &str, link: &str) ->
 }
 
 pub fn subscription_suspended(to: &str, name: &str, organization: &str, link: &str) -> Email {
+    let organization = chosen_name(organization);
     Layout {
         to,
         subject: format!("{organization} has been suspended"),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![format!(
             "The subscription of {organization} has ended after its payment could not be \
              collected, so the organization is suspended. Its data is kept: subscribe again \
@@ -238,7 +286,7 @@ pub fn contact_received(to: &str, name: &str, link: &str) -> Email {
     Layout {
         to,
         subject: "We received your message".into(),
-        greeting: format!("Hello {name},"),
+        greeting: format!("Hello {},", chosen_name(name)),
         paragraphs: vec![
             "Thank you for writing to CapLiquify. A person will answer within one working \
              day. Meanwhile, the answers to common questions may already help."
@@ -274,6 +322,35 @@ mod tests {
         );
         assert!(email.text.contains("https://x.test/invite/abc?x=1&y=2"));
         assert!(email.subject.contains("Acme & \"Co\""));
+    }
+
+    #[test]
+    fn names_chosen_by_senders_are_short_plain_and_link_free() {
+        let email = invitation(
+            "a@example.com",
+            "Win a prize at http://evil.example/claim\n\nNow",
+            &format!("Acme{}", "x".repeat(200)),
+            "admin",
+            "https://x.test/invite/abc",
+        );
+        for part in [&email.subject, &email.text, &email.html] {
+            assert!(!part.contains("http://evil"), "{part}");
+            assert!(!part.contains("evil.example"), "{part}");
+            assert!(!part.contains(&"x".repeat(60)), "{part}");
+        }
+        assert!(
+            email
+                .subject
+                .starts_with("Win a prize at http: evil․example/claim Now invited")
+        );
+        assert_eq!(chosen_name("  Ada \u{202E}Lovelace  "), "Ada Lovelace");
+        assert_eq!(chosen_name("Acme Co."), "Acme Co.");
+        assert_eq!(chosen_name(&"y".repeat(80)).chars().count(), NAME_CHARS);
+        assert!(
+            verify_email("a@x.test", "see evil.test", "l")
+                .text
+                .starts_with("Hello see evil․test,")
+        );
     }
 
     #[test]

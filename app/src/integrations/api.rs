@@ -45,6 +45,7 @@ pub async fn create_api_key(
         &ctx,
         &name,
         &scope,
+        crate::server::limits::current()?.api_keys_per_organization,
         crate::server::request::client_ip().await,
     )
     .await

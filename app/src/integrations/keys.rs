@@ -68,6 +68,7 @@ pub async fn create(
     ctx: &TenantContext,
     name: &str,
     scope: &str,
+    max_keys: u32,
     ip: Option<std::net::IpAddr>,
 ) -> Result<NewApiKey, AppError> {
     ctx.require_change(Permission::ManageIntegrations)?;
@@ -86,6 +87,24 @@ pub async fn create(
     let prefix: String = key.chars().take(KEY_PREFIX.len() + 6).collect();
     let id = Uuid::new_v4();
     let mut tx = crate::server::db::begin(pool).await?;
+    // The organization's row is locked while counting, so parallel requests cannot
+    // overrun the limit.
+    let active: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM public.api_keys
+          WHERE tenant_id = (SELECT id FROM public.tenants WHERE id = $1 FOR UPDATE)
+            AND revoked_at IS NULL",
+    )
+    .bind(ctx.tenant().id)
+    .fetch_one(&mut *tx)
+    .await?;
+    if active >= i64::from(max_keys) {
+        return Err(AppError::Conflict {
+            message: format!(
+                "This organization has {active} active API keys, the most allowed. Revoke \
+                 one that is no longer used to create another."
+            ),
+        });
+    }
     sqlx::query(
         "INSERT INTO public.api_keys (id, tenant_id, name, prefix, key_hash, scope, created_by)
          VALUES ($1, $2, $3, $4, $5, $6, $7)",

@@ -19,7 +19,11 @@ pub async fn send_contact(
     #[server(default)] company: String,
     message: String,
 ) -> Result<(), AppError> {
-    use crate::{accounts::users, email::templates, server::request};
+    use crate::{
+        accounts::users,
+        email::{recipient_limit, templates},
+        server::{limits, request},
+    };
     let name = users::validate_name(&name)?;
     let email = users::validate_email(&email)?;
     let company = company.trim().chars().take(200).collect::<String>();
@@ -57,9 +61,9 @@ pub async fn send_contact(
     .execute(&mut *tx)
     .await?;
     let link = outbox.link("/faq");
-    outbox
-        .enqueue(&mut tx, &templates::contact_received(&email, &name, &link))
-        .await?;
+    // The address is whatever the sender typed: it gets no more than anyone else.
+    let confirmation = templates::contact_received(&email, &name, &link);
+    recipient_limit::enqueue(&outbox, &mut tx, &limits::current()?, &confirmation).await?;
     tx.commit().await?;
     Ok(())
 }

@@ -97,13 +97,23 @@ pub fn ForgotPasswordPage() -> impl IntoView {
 pub fn ResetPasswordPage() -> impl IntoView {
     let query = use_query_map();
     let token = move || query.read().get("token").unwrap_or_default();
+    // Sent here by a confirmation link opened in another browser than the sign-up's.
+    let confirmed = move || query.read().get("confirmed").is_some();
     let action = ServerAction::<ResetPassword>::new();
     let result = action.value();
     view! {
         <Title text="Choose a new password" />
         <section class="narrow card auth">
             <h1>"Choose a new password"</h1>
-            <p class="muted">"You will be signed out on every other device."</p>
+            <Show
+                when=confirmed
+                fallback=|| view! { <p class="muted">"You will be signed out on every other device."</p> }
+            >
+                <p class="muted">
+                    "Your address is confirmed. This link was opened in another browser than "
+                    "the one that signed up, so choose your password here to finish."
+                </p>
+            </Show>
             <ActionForm action>
                 <input type="hidden" name="token" prop:value=token />
                 <div class="field">

@@ -31,7 +31,7 @@ pub(crate) use {context::read_only, registry::find_by_key};
 #[cfg(feature = "ssr")]
 pub use {
     context::{Access, TenantContext, TenantTx},
-    provision::{Provisioned, provision, provision_owned, provision_with},
+    provision::{Provisioned, provision, provision_owned, provision_with, provision_within_limit},
     registry::{Tenant, delete, find, list, purge_deleted},
     resolve::{
         TenancyConfig, TenantKey, resolve, resolve_api_key, resolve_member, resolve_request,

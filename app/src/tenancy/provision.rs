@@ -39,6 +39,43 @@ pub async fn provision_owned(
     provision_with(pool, &TENANT_TEMPLATE, name, slug, Some(owner)).await
 }
 
+/// [`provision_owned`] for a user who may own at most `max_owned` organizations
+/// (each is a schema and a trial). The user's row is locked while counting, so
+/// parallel requests cannot overrun the limit; asking again for an organization the
+/// user already has still returns it.
+pub async fn provision_within_limit(
+    pool: &PgPool,
+    name: &str,
+    slug: &str,
+    owner: Uuid,
+    max_owned: u32,
+) -> Result<Provisioned, AppError> {
+    let slug = Slug::parse(slug)?;
+    let name = validate_name(name)?;
+    let mut tx = crate::server::db::begin(pool).await?;
+    let owned: i64 = sqlx::query_scalar(
+        "SELECT count(*) FROM public.memberships m
+           JOIN public.tenants t ON t.id = m.tenant_id AND t.status <> 'deleted'
+          WHERE m.user_id = (SELECT id FROM public.users WHERE id = $1 FOR UPDATE)
+            AND m.role = 'owner'",
+    )
+    .bind(owner)
+    .fetch_one(&mut *tx)
+    .await?;
+    if owned >= i64::from(max_owned) {
+        tx.rollback().await?;
+        return existing(pool, &name, &slug, Some(owner))
+            .await
+            .map_err(|_| AppError::Conflict {
+                message: format!(
+                    "You already own {owned} organizations, the most one person may own. \
+                     Delete one, or transfer its ownership, to create another."
+                ),
+            });
+    }
+    finish(pool, tx, &TENANT_TEMPLATE, &name, &slug, Some(owner)).await
+}
+
 /// [`provision`] with an explicit template (tests use broken ones) and owner.
 pub async fn provision_with(
     pool: &PgPool,
@@ -49,8 +86,20 @@ pub async fn provision_with(
 ) -> Result<Provisioned, AppError> {
     let slug = Slug::parse_new(slug)?;
     let name = validate_name(name)?;
-    let mut tx = crate::server::db::begin(pool).await?;
-    match create_in(&mut tx, template, &name, &slug, owner).await? {
+    let tx = crate::server::db::begin(pool).await?;
+    finish(pool, tx, template, &name, &slug, owner).await
+}
+
+/// Creates the tenant in `tx` and commits, or returns the existing one.
+async fn finish(
+    pool: &PgPool,
+    mut tx: sqlx::Transaction<'_, sqlx::Postgres>,
+    template: &Migrator,
+    name: &str,
+    slug: &Slug,
+    owner: Option<Uuid>,
+) -> Result<Provisioned, AppError> {
+    match create_in(&mut tx, template, name, slug, owner).await? {
         Some(tenant) => {
             tx.commit().await?;
             Ok(Provisioned {
@@ -60,7 +109,7 @@ pub async fn provision_with(
         }
         None => {
             tx.rollback().await?;
-            existing(pool, &name, &slug, owner).await
+            existing(pool, name, slug, owner).await
         }
     }
 }

@@ -61,14 +61,31 @@ pub async fn list_invitations(slug: String) -> Result<Vec<InvitationRow>, AppErr
 pub async fn invite_member(slug: String, email: String, role: Role) -> Result<(), AppError> {
     let (pool, ctx) = super::member_context(&slug).await?;
     let ip = crate::server::request::client_ip().await;
-    store::invite(&pool, &outbox().await?, &ctx, &email, role, ip).await
+    store::invite(
+        &pool,
+        &outbox().await?,
+        &crate::server::limits::current()?,
+        &ctx,
+        &email,
+        role,
+        ip,
+    )
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "resend_invitation")]
 pub async fn resend_invitation(slug: String, id: Uuid) -> Result<(), AppError> {
     let (pool, ctx) = super::member_context(&slug).await?;
     let ip = crate::server::request::client_ip().await;
-    store::resend(&pool, &outbox().await?, &ctx, id, ip).await
+    store::resend(
+        &pool,
+        &outbox().await?,
+        &crate::server::limits::current()?,
+        &ctx,
+        id,
+        ip,
+    )
+    .await
 }
 
 #[server(prefix = "/api/fn", endpoint = "revoke_invitation")]

@@ -12,8 +12,12 @@ use crate::{
     AppError,
     accounts::{CurrentUser, Permission, Role, tokens, users},
     billing::{Plan, gates},
-    email::{Outbox, templates},
-    server::audit::{self, Actor},
+    email::{Outbox, recipient_limit, templates},
+    server::{
+        audit::{self, Actor},
+        limits::{INVITATION_WINDOW, Limits},
+        rate_counters,
+    },
     tenancy::{self, TenantContext, TenantStatus},
 };
 
@@ -72,6 +76,28 @@ fn over_limit(locked: &Locked) -> AppError {
     }
 }
 
+/// Counts an invitation (or a resend) against the organization's daily limit, in the
+/// transaction that sends it: a refused one changes nothing.
+async fn count_invitation(
+    conn: &mut PgConnection,
+    limits: &Limits,
+    tenant: Uuid,
+) -> Result<(), AppError> {
+    let key = format!("invitations:{tenant}");
+    if rate_counters::hit(conn, &key, INVITATION_WINDOW).await?
+        > limits.invitations_per_organization
+    {
+        return Err(AppError::RateLimited {
+            message: format!(
+                "This organization has sent {} invitations in the last 24 hours, the most \
+                 allowed. Please try again tomorrow.",
+                limits.invitations_per_organization
+            ),
+        });
+    }
+    Ok(())
+}
+
 fn check_role(ctx: &TenantContext, role: Role) -> Result<(), AppError> {
     ctx.require_change(Permission::ManageMembers)?;
     if role == Role::Owner {
@@ -113,6 +139,7 @@ fn invitation_email(
 pub async fn invite(
     pool: &PgPool,
     outbox: &Outbox,
+    limits: &Limits,
     ctx: &TenantContext,
     email: &str,
     role: Role,
@@ -123,6 +150,7 @@ pub async fn invite(
     let tenant = ctx.tenant().id;
     let mut tx = crate::server::db::begin(pool).await?;
     let locked = lock_tenant(&mut tx, tenant).await?;
+    count_invitation(&mut tx, limits, tenant).await?;
     let organization = locked.name.clone();
     let already_member: bool = sqlx::query_scalar(
         "SELECT EXISTS (SELECT 1 FROM public.memberships m JOIN public.users u ON u.id = m.user_id
@@ -177,7 +205,7 @@ pub async fn invite(
     .await?;
     let inviter = inviter_name(&mut tx, ctx.user()).await?;
     let message = invitation_email(outbox, &email, &inviter, &organization, role, &token);
-    outbox.enqueue(&mut tx, &message).await?;
+    recipient_limit::enqueue(outbox, &mut tx, limits, &message).await?;
     let target = format!("{} as {}", users::email_key(&email), role.as_str());
     audit::record_in(
         &mut tx,
@@ -197,6 +225,7 @@ pub async fn invite(
 pub async fn resend(
     pool: &PgPool,
     outbox: &Outbox,
+    limits: &Limits,
     ctx: &TenantContext,
     id: Uuid,
     ip: Option<IpAddr>,
@@ -205,6 +234,7 @@ pub async fn resend(
     let tenant = ctx.tenant().id;
     let mut tx = crate::server::db::begin(pool).await?;
     let organization = lock_tenant(&mut tx, tenant).await?.name;
+    count_invitation(&mut tx, limits, tenant).await?;
     let (token, hash) = tokens::generate()?;
     let row: Option<(String, String)> = sqlx::query_as(
         "UPDATE public.invitations
@@ -222,7 +252,7 @@ pub async fn resend(
     let role = Role::parse(&role).unwrap_or(Role::Viewer);
     let inviter = inviter_name(&mut tx, ctx.user()).await?;
     let message = invitation_email(outbox, &email, &inviter, &organization, role, &token);
-    outbox.enqueue(&mut tx, &message).await?;
+    recipient_limit::enqueue(outbox, &mut tx, limits, &message).await?;
     audit::record_in(
         &mut tx,
         Actor::User(ctx.user()),
@@ -336,6 +366,43 @@ fn status(expired: bool, accepted: bool, revoked: bool) -> InvitationStatus {
     }
 }
 
+/// Refuses an invitation that is not open, or not for `email`.
+fn usable(status: InvitationStatus, invited: &str, email: &str) -> Result<(), AppError> {
+    let used = |message: &str| {
+        Err(AppError::Conflict {
+            message: message.into(),
+        })
+    };
+    match status {
+        InvitationStatus::Open => {}
+        InvitationStatus::Accepted => return used("This invitation has already been used."),
+        InvitationStatus::Revoked => {
+            return used("This invitation was withdrawn. Ask for a new one.");
+        }
+        InvitationStatus::Expired => {
+            return used("This invitation has expired. Ask for a new one.");
+        }
+    }
+    if users::email_key(invited) != users::email_key(email) {
+        return Err(AppError::Denied {
+            message: format!(
+                "This invitation is for {invited}, and you are signed in as {email}. Sign out \
+                 and use that address."
+            ),
+        });
+    }
+    Ok(())
+}
+
+/// Whether `token` is an open invitation for `email`, checked without using it
+/// (before a sign-up spends time hashing a password for it).
+pub async fn check_open(pool: &PgPool, token: &str, email: &str) -> Result<(), AppError> {
+    let view = view(pool, token)
+        .await?
+        .ok_or_else(|| AppError::not_found("This invitation"))?;
+    usable(view.status, &view.email, email)
+}
+
 /// The invitation behind `token`, whatever its status; `None` for an unknown link.
 pub async fn view(pool: &PgPool, token: &str) -> Result<Option<InvitationView>, AppError> {
     let found: Option<Found> = sqlx::query_as(FIND)
@@ -371,33 +438,7 @@ pub async fn accept(
         .await?;
     let (id, tenant, email, role, expired, accepted, revoked, slug, _, _) =
         found.ok_or_else(|| AppError::not_found("This invitation"))?;
-    match status(expired, accepted, revoked) {
-        InvitationStatus::Open => {}
-        InvitationStatus::Accepted => {
-            return Err(AppError::Conflict {
-                message: "This invitation has already been used.".into(),
-            });
-        }
-        InvitationStatus::Revoked => {
-            return Err(AppError::Conflict {
-                message: "This invitation was withdrawn. Ask for a new one.".into(),
-            });
-        }
-        InvitationStatus::Expired => {
-            return Err(AppError::Conflict {
-                message: "This invitation has expired. Ask for a new one.".into(),
-            });
-        }
-    }
-    if users::email_key(&email) != users::email_key(&user.email) {
-        return Err(AppError::Denied {
-            message: format!(
-                "This invitation is for {email}, and you are signed in as {}. Sign out and \
-                 use that address.",
-                user.email
-            ),
-        });
-    }
+    usable(status(expired, accepted, revoked), &email, &user.email)?;
     let locked = lock_tenant(conn, tenant).await?;
     // No context exists before joining, so the read-only rule is applied here; the
     // invitation stays open for when the account is settled.
