@@ -223,15 +223,7 @@ async fn without_smtp_the_dev_mailbox_lists_and_shows_each_email() {
     );
     let html = html.text().await.unwrap();
     assert!(html.contains("Hello Dev &lt;b&gt;,"), "names are escaped");
-    let text = app
-        .client
-        .get(app.url(&format!("/dev/mailbox/{id}.txt")))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = app.page(&format!("/dev/mailbox/{id}.txt")).await;
     assert!(text.contains("/verify-email?token="));
     for bad in ["nope.html", "../../etc/passwd.txt", &format!("{id}.json")] {
         let res = app

@@ -333,15 +333,7 @@ async fn exported_lists_import_into_another_organization_with_the_same_figures()
         "sales",
         "purchases",
     ] {
-        let csv = app
-            .client
-            .get(app.url(&format!("/app/works/export/{kind}.csv")))
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
+        let csv = app.page(&format!("/app/works/export/{kind}.csv")).await;
         let id = upload(&app, "copy", kind, csv)
             .await
             .unwrap_or_else(|e| panic!("{kind}: {e}"));
@@ -584,15 +576,7 @@ async fn exported_cells_a_spreadsheet_would_run_are_neutralised_and_import_back_
         .await
         .unwrap();
     }
-    let csv = app
-        .client
-        .get(app.url("/app/works/export/products.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.page("/app/works/export/products.csv").await;
     let rows: Vec<csv::StringRecord> = csv::Reader::from_reader(csv.as_bytes())
         .records()
         .map(Result::unwrap)

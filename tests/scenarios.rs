@@ -200,15 +200,7 @@ async fn the_scenarios_export_neutralises_names_and_keeps_negative_figures() {
     let app = owner_with_sample().await;
     let res = save(&app, "=1+2", &[("dso_days", "-10")], None).await;
     assert_eq!(res.status(), StatusCode::OK);
-    let csv = app
-        .client
-        .get(app.url("/app/works/export/scenarios.csv"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let csv = app.page("/app/works/export/scenarios.csv").await;
     let line = csv.lines().nth(2).unwrap();
     assert!(line.starts_with("'=1+2,-10.00,"), "{csv}");
 }

@@ -40,6 +40,11 @@ pub async fn serve(
             },
             _ = async { stop.wait_for(|stop| *stop).await.map(|_| ()) } => break,
         };
+        // A rendered page goes out in several writes; with Nagle's algorithm each one
+        // after the first waits for the client's delayed ACK (~40 ms a response).
+        if let Err(err) = stream.set_nodelay(true) {
+            tracing::debug!(error = %err, "could not set TCP_NODELAY");
+        }
         let router = router.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo::<SocketAddr>(peer));

@@ -37,13 +37,13 @@ impl TestApp {
         format!("http://{}", self.addr)
     }
 
-    /// Calls server function `name` as a same-origin browser would, with form fields.
-    /// The HTML of the page at `path`, as this browser gets it.
+    /// The body at `path` (a page's HTML, a download's text), as this browser gets it.
     pub async fn page(&self, path: &str) -> String {
         let res = self.client.get(self.url(path)).send().await.unwrap();
         res.text().await.unwrap()
     }
 
+    /// Calls server function `name` as a same-origin browser would, with form fields.
     pub async fn call(&self, name: &str, form: &[(&str, &str)]) -> reqwest::Response {
         self.client
             .post(self.url(&format!("/api/fn/{name}")))

@@ -50,7 +50,7 @@ pub async fn provision_within_limit(
     owner: Uuid,
     max_owned: u32,
 ) -> Result<Provisioned, AppError> {
-    let slug = Slug::parse(slug)?;
+    let slug = Slug::parse_new(slug)?;
     let name = validate_name(name)?;
     let mut tx = crate::server::db::begin(pool).await?;
     let owned: i64 = sqlx::query_scalar(
