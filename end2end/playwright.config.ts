@@ -4,7 +4,10 @@ import { defineConfig } from '@playwright/test';
 // Chromium: Playwright cannot download browsers on our machines.
 export default defineConfig({
   testDir: './tests',
-  timeout: 30_000,
+  // Whole walks (every public page, the operator console) visit a dozen pages with axe
+  // checks each, which takes 20-30 s on a busy two-core machine; a stalled page still
+  // fails within its own 5 s expectation.
+  timeout: 60_000,
   retries: 0,
   workers: 2,
   reporter: [['list']],
