@@ -747,16 +747,27 @@ fn figures(rows: &[(String, String, f64, f64)]) -> Vec<(&str, f64, f64)> {
 async fn european_and_us_files_import_the_same_figures_under_their_number_formats() {
     let app = owner().await;
     org(&app, "works-us").await;
+    // The format chosen when the organization is created.
+    let res = app
+        .call(
+            "create_organization",
+            &[
+                ("name", "Werke GmbH"),
+                ("slug", "works-eu"),
+                ("decimal_separator", ","),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
     // European Excel: a byte order mark, semicolons, decimal commas, grouping dots.
-    number_format(&app, "works", ",").await;
     import_products(
         &app,
-        "works",
+        "works-eu",
         "\u{feff}SKU;Name;Unit cost;Unit price\nA-100;Valve;5,60;1.234,50\nB-200;Pump;\"1.200\";12\n",
     )
     .await;
     let want = [("A-100", 5.6, 1234.5), ("B-200", 1200.0, 12.0)];
-    assert_eq!(figures(&products(&app, "works").await), want);
+    assert_eq!(figures(&products(&app, "works-eu").await), want);
 
     number_format(&app, "works-us", ".").await;
     import_products(
