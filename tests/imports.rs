@@ -1,6 +1,7 @@
 //! CSV import: upload, mapping, a report per row and column, all-or-nothing commit,
 //! plan limits, large files, viewers refused, tenants kept apart; imports waiting in
-//! their queue, queued twice, or outlived by their starter's membership.
+//! their queue, queued twice, or outlived by their starter's membership; numbers read
+//! by the organization's format, delimiters and encodings as spreadsheets save them.
 
 mod common;
 
@@ -172,20 +173,7 @@ async fn bad_rows_are_reported_by_row_and_column_and_nothing_is_written() {
     assert_eq!(res.status(), StatusCode::CONFLICT);
     assert_eq!(count(&app, "works", "products").await, 0);
 
-    // Not CSV at all, or empty: a clear message on the upload page.
-    // Latin-1 bytes, not UTF-8.
-    let err = upload(
-        &app,
-        "works",
-        "products",
-        b"sku,name\nA-1,Caf\xe9\n".to_vec(),
-    )
-    .await
-    .unwrap_err();
-    assert!(
-        err.contains("not%20a%20readable%20CSV") || err.contains("not+a+readable+CSV"),
-        "{err}"
-    );
+    // An empty file: a clear message on the upload page.
     let err = upload(&app, "works", "products", Vec::new())
         .await
         .unwrap_err();
@@ -584,7 +572,8 @@ async fn exported_cells_a_spreadsheet_would_run_are_neutralised_and_import_back_
     assert_eq!(&rows[0][1], "'=HYPERLINK(\"http://evil.example\",\"open\")");
     assert_eq!(&rows[0][2], "'@SUM(A1)");
     assert_eq!((&rows[1][1], &rows[1][2]), ("'-2+3", "'+cmd|' /C calc'!A0"));
-    assert_eq!((&rows[2][1], &rows[2][3]), ("Plain valve", "12.5000"));
+    // Figures leave without trailing zeros, so no cell reads as a thousands group.
+    assert_eq!((&rows[2][1], &rows[2][3]), ("Plain valve", "12.5"));
 
     let id = upload(&app, "copy", "products", csv).await.unwrap();
     assert_eq!(commit(&app, "copy", &id).await["status"], "done");
@@ -701,4 +690,169 @@ async fn abandoned_and_failed_uploads_are_deleted_after_the_retention_period() {
     .unwrap();
     assert!(!left.contains(&old_ready) && !left.contains(&old_failed));
     assert!(left.contains(&recent) && left.contains(&done), "{left:?}");
+}
+
+/// Sets the organization's number format on its company profile, as the settings
+/// page does.
+async fn number_format(app: &TestApp, slug: &str, decimal_separator: &str) {
+    let res = app
+        .call(
+            "save_company_profile",
+            &[
+                ("slug", slug),
+                ("legal_name", "Works Ltd"),
+                ("currency", "EUR"),
+                ("default_payment_terms_days", "30"),
+                ("fiscal_year_start_month", "1"),
+                ("decimal_separator", decimal_separator),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success(), "{}", res.status());
+    let profile: Value = app
+        .call("get_company_profile", &[("slug", slug)])
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(profile["decimal_separator"], decimal_separator);
+}
+
+/// (name, unit cost, unit price) of each product, by SKU.
+async fn products(app: &TestApp, slug: &str) -> Vec<(String, String, f64, f64)> {
+    let schema = schema(app, slug).await;
+    sqlx::query_as(&format!(
+        "SELECT sku, name, unit_cost::float8, unit_price::float8 FROM {schema}.products ORDER BY sku"
+    ))
+    .fetch_all(&app.pool)
+    .await
+    .unwrap()
+}
+
+/// Imports `csv` as products and expects every row written.
+async fn import_products(app: &TestApp, slug: &str, csv: impl Into<Vec<u8>>) {
+    let id = upload(app, slug, "products", csv).await.unwrap();
+    let view = job(app, slug, &id).await;
+    assert_eq!(view["status"], "ready", "{}", view["report"]);
+    assert_eq!(commit(app, slug, &id).await["status"], "done");
+}
+
+fn figures(rows: &[(String, String, f64, f64)]) -> Vec<(&str, f64, f64)> {
+    rows.iter()
+        .map(|(sku, _, cost, price)| (sku.as_str(), *cost, *price))
+        .collect()
+}
+
+#[tokio::test]
+async fn european_and_us_files_import_the_same_figures_under_their_number_formats() {
+    let app = owner().await;
+    org(&app, "works-us").await;
+    // The format chosen when the organization is created.
+    let res = app
+        .call(
+            "create_organization",
+            &[
+                ("name", "Werke GmbH"),
+                ("slug", "works-eu"),
+                ("decimal_separator", ","),
+            ],
+        )
+        .await;
+    assert!(res.status().is_success() || res.status().is_redirection());
+    // European Excel: a byte order mark, semicolons, decimal commas, grouping dots.
+    import_products(
+        &app,
+        "works-eu",
+        "\u{feff}SKU;Name;Unit cost;Unit price\nA-100;Valve;5,60;1.234,50\nB-200;Pump;\"1.200\";12\n",
+    )
+    .await;
+    let want = [("A-100", 5.6, 1234.5), ("B-200", 1200.0, 12.0)];
+    assert_eq!(figures(&products(&app, "works-eu").await), want);
+
+    number_format(&app, "works-us", ".").await;
+    import_products(
+        &app,
+        "works-us",
+        "SKU,Name,Unit cost,Unit price\nA-100,Valve,5.60,\"1,234.50\"\nB-200,Pump,\"1,200\",12\n",
+    )
+    .await;
+    assert_eq!(figures(&products(&app, "works-us").await), want);
+}
+
+#[tokio::test]
+async fn a_decimal_comma_under_the_us_format_is_reported_with_row_and_sku_and_nothing_is_stored() {
+    let app = owner().await;
+    let csv = "SKU,Name,Unit cost,Unit price\nA-1,Valve,1.00,2\nA-100,Bearing,\"5,60\",9\n";
+    let id = upload(&app, "works", "products", csv).await.unwrap();
+    let view = job(&app, "works", &id).await;
+    assert_eq!(view["status"], "failed", "{view}");
+    assert_eq!(view["report"]["error_count"], 1, "{}", view["report"]);
+    let error = &view["report"]["errors"][0];
+    assert_eq!(error["column"], "Unit cost");
+    assert_eq!(
+        error["message"],
+        "Row 3 (SKU A-100): unit cost \"5,60\" is not a number in the 1,234.56 format; \
+         change the number format under Settings or fix the cell"
+    );
+    let res = app
+        .call("commit_import", &[("slug", "works"), ("id", &id)])
+        .await;
+    assert_eq!(res.status(), StatusCode::CONFLICT);
+    assert_eq!(count(&app, "works", "products").await, 0);
+
+    // Under the European format the same file's "1.00" is the one refused.
+    number_format(&app, "works", ",").await;
+    let id = upload(&app, "works", "products", csv).await.unwrap();
+    let view = job(&app, "works", &id).await;
+    let message = view["report"]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with(
+            "Row 2 (SKU A-1): unit cost \"1.00\" is not a number in the 1.234,56 format"
+        ),
+        "{message}"
+    );
+    // An exported stock list ("120.000") reads two ways under it: reported, not 120000.
+    let id = upload(
+        &app,
+        "works",
+        "products",
+        "SKU,Name,Unit cost,Unit price\nA-1,Valve,120.000,2\n",
+    )
+    .await
+    .unwrap();
+    let view = job(&app, "works", &id).await;
+    let message = view["report"]["errors"][0]["message"].as_str().unwrap();
+    assert!(
+        message.starts_with("Row 2 (SKU A-1): unit cost \"120.000\" could be 120000 or 120,"),
+        "{message}"
+    );
+}
+
+#[tokio::test]
+async fn windows_1252_tab_separated_files_with_currency_marks_import_right() {
+    let app = owner().await;
+    // Older Excel on Windows: "é" is byte 0xE9 and "€" byte 0x80, not UTF-8.
+    let mut csv = b"SKU\tName\tUnit cost\tUnit price\n".to_vec();
+    csv.extend_from_slice(b"A-1\tCaf\xe9 filter\t\x805.60\tEUR 1,234.50\n");
+    csv.extend_from_slice(b"A-2\tPlain\t$3\t12.00 USD\n");
+    import_products(&app, "works", csv).await;
+    let rows = products(&app, "works").await;
+    assert_eq!(rows[0].1, "Café filter");
+    assert_eq!(figures(&rows), [("A-1", 5.6, 1234.5), ("A-2", 3.0, 12.0)]);
+
+    // A negative in parentheses is read as one, and refused where figures cannot be.
+    let id = upload(
+        &app,
+        "works",
+        "products",
+        "SKU,Name,Unit cost,Unit price\nA-3,Credit,(12.50),1\n",
+    )
+    .await
+    .unwrap();
+    let view = job(&app, "works", &id).await;
+    assert_eq!(
+        view["report"]["errors"][0]["message"],
+        "Unit cost \"(12.50)\" is not a number from 0 to 10000000000",
+        "{view}"
+    );
 }

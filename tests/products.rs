@@ -283,7 +283,7 @@ async fn lists_export_as_csv_for_members_with_export_rights() {
     );
     assert_eq!(
         lines.next(),
-        Some("Q-1,\"Valve, \"\"quoted\"\"\",Hydraulics,1.5000,3.0000,7,true")
+        Some("Q-1,\"Valve, \"\"quoted\"\"\",Hydraulics,1.5,3,7,true")
     );
 
     for kind in [

@@ -293,6 +293,7 @@ pub async fn create_organization(
     slug: String,
     #[server(default)] industry: String,
     #[server(default)] currency: String,
+    #[server(default)] decimal_separator: String,
 ) -> Result<String, AppError> {
     use crate::{
         accounts::{session, users},
@@ -313,18 +314,31 @@ pub async fn create_organization(
             ));
         }
     };
+    // How imported files write numbers; "." unless the form says otherwise.
+    let decimal_separator = match decimal_separator.trim() {
+        "" | "." => ".",
+        "," => ",",
+        _ => {
+            return Err(AppError::invalid(
+                "decimal_separator",
+                "Choose a number format.",
+            ));
+        }
+    };
     let max_owned = crate::server::limits::current()?.organizations_per_user;
     let created = tenancy::provision_within_limit(&pool, &name, &slug, user, max_owned).await?;
     let tenant = &created.tenant;
     if created.created {
         // The wizard's first step filled in the profile; the next one is data.
         sqlx::query(&format!(
-            "UPDATE {}.company_profile SET legal_name = $1, industry = $2, currency = $3",
+            "UPDATE {}.company_profile SET legal_name = $1, industry = $2, currency = $3,
+                    decimal_separator = $4",
             tenant.schema.quoted()
         ))
         .bind(&tenant.name)
         .bind(&industry)
         .bind(&currency)
+        .bind(decimal_separator)
         .execute(&pool)
         .await?;
         sqlx::query("UPDATE public.tenants SET onboarding_step = 2 WHERE id = $1")

@@ -205,7 +205,8 @@ fn Review(
             .errors
             .iter()
             .map(|e| {
-                let row = if e.row == 0 { "—".to_owned() } else { e.row.to_string() };
+                // Rows as the spreadsheet numbers them: the header is row 1.
+                let row = if e.row == 0 { "—".to_owned() } else { (e.row + 1).to_string() };
                 view! { <tr><td class="num">{row}</td><td>{e.column.clone()}</td><td>{e.message.clone()}</td></tr> }
             })
             .collect_view();

@@ -97,6 +97,15 @@ fn ProfileForm(
                         <select id="fiscal_year_start_month" name="fiscal_year_start_month">{months}</select>
                         {field_error(result, "fiscal_year_start_month")}
                     </div>
+                    <div class="field">
+                        <label for="decimal_separator">"Numbers in imported files"</label>
+                        <select id="decimal_separator" name="decimal_separator" aria-describedby="decimal_separator_hint">
+                            <option value="." selected=p.decimal_separator == ".">"1,234.56 (decimal point)"</option>
+                            <option value="," selected=p.decimal_separator == ",">"1.234,56 (decimal comma)"</option>
+                        </select>
+                        <p class="muted small" id="decimal_separator_hint">"How CSV imports read amounts and quantities. A number that does not fit is reported, never guessed."</p>
+                        {field_error(result, "decimal_separator")}
+                    </div>
                     {form_error(result)}
                     {saved}
                     <button class="button primary" type="submit">"Save"</button>

@@ -94,6 +94,14 @@ fn NewOrganizationForm(first: bool) -> impl IntoView {
                     </select>
                     {field_error(result, "currency")}
                 </div>
+                <div class="field">
+                    <label for="org-decimal-separator">"Numbers in imported files"</label>
+                    <select id="org-decimal-separator" name="decimal_separator">
+                        <option value="." selected>"1,234.56 (decimal point)"</option>
+                        <option value=",">"1.234,56 (decimal comma)"</option>
+                    </select>
+                    {field_error(result, "decimal_separator")}
+                </div>
                 {form_error(result)}
                 <button class="button primary" type="submit">
                     "Create organization"

@@ -16,6 +16,8 @@ pub enum Cell<'a> {
     /// A column of numbers; a value that is not a plain decimal number is written as
     /// text, so a stray formula there is neutralised too.
     Number(&'a str),
+    /// A number in a list that imports back: written as [`unambiguous`].
+    Figure(&'a str),
 }
 
 fn is_number(s: &str) -> bool {
@@ -34,11 +36,27 @@ fn inert(text: &str) -> String {
     }
 }
 
+/// A plain decimal number that no number format of the import takes for a thousands
+/// group ("1.500" is 1500 under a decimal comma): trailing zeros
+/// dropped ("120.000" is "120"), and a fraction of exactly three digits given a
+/// fourth ("1.125" is "1.1250"). The value is unchanged.
+fn unambiguous(n: &str) -> String {
+    let Some((whole, fraction)) = n.split_once('.') else {
+        return n.to_owned();
+    };
+    match fraction.trim_end_matches('0') {
+        "" => whole.to_owned(),
+        f if f.len() == 3 => format!("{whole}.{f}0"),
+        f => format!("{whole}.{f}"),
+    }
+}
+
 impl Cell<'_> {
     fn written(self) -> String {
         match self {
             Cell::Number(n) if is_number(n) => n.to_owned(),
-            Cell::Text(t) | Cell::Number(t) => inert(t),
+            Cell::Figure(n) if is_number(n) => unambiguous(n),
+            Cell::Text(t) | Cell::Number(t) | Cell::Figure(t) => inert(t),
         }
     }
 }
@@ -99,6 +117,17 @@ mod tests {
         for n in ["-12.50", "0", "1200", "3.", "-0.5"] {
             assert_eq!(Cell::Number(n).written(), n);
         }
+        for (n, written) in [
+            ("-12.50", "-12.5"),
+            ("3.", "3"),
+            ("120.000", "120"),
+            ("5.6000", "5.6"),
+            ("1.125", "1.1250"),
+            ("1.5000", "1.5"),
+        ] {
+            assert_eq!(Cell::Figure(n).written(), written);
+        }
+        assert_eq!(Cell::Figure("-1+2").written(), "'-1+2");
         assert_eq!(Cell::Number("-1+2").written(), "'-1+2");
         assert_eq!(Cell::Number("-").written(), "'-");
         assert_eq!(Cell::Number("").written(), "");

@@ -161,7 +161,7 @@ pub async fn export(
     for row in &rows {
         out.record(headers.iter().zip(row).map(|(header, value)| {
             if NUMBER_COLUMNS.contains(header) {
-                Cell::Number(value)
+                Cell::Figure(value)
             } else {
                 Cell::Text(value)
             }

@@ -1,5 +1,6 @@
 //! The company profile: legal name, industry, currency (used on the dashboard),
-//! default payment terms and the first month of the fiscal year.
+//! default payment terms, the first month of the fiscal year and the number format
+//! of the files it imports.
 
 use leptos::prelude::*;
 use serde::{Deserialize, Serialize};
@@ -13,6 +14,8 @@ pub struct CompanyProfile {
     pub currency: String,
     pub default_payment_terms_days: i32,
     pub fiscal_year_start_month: i32,
+    /// "." (1,234.56) or "," (1.234,56): how numbers in imported files are read.
+    pub decimal_separator: String,
     pub can_edit: bool,
 }
 
@@ -21,8 +24,9 @@ pub async fn get_company_profile(slug: String) -> Result<CompanyProfile, AppErro
     use crate::accounts::{Permission, member_context};
     let (pool, ctx) = member_context(&slug).await?;
     let mut tx = ctx.read(&pool).await?;
-    let (legal_name, industry, currency, terms, month): (String, String, String, i32, i32) = sqlx::query_as(
-        "SELECT legal_name, industry, currency::text, default_payment_terms_days, fiscal_year_start_month
+    let (legal_name, industry, currency, terms, month, decimal_separator): (String, String, String, i32, i32, String) = sqlx::query_as(
+        "SELECT legal_name, industry, currency::text, default_payment_terms_days, fiscal_year_start_month,
+                decimal_separator
            FROM company_profile",
     )
     .fetch_one(&mut *tx)
@@ -34,6 +38,7 @@ pub async fn get_company_profile(slug: String) -> Result<CompanyProfile, AppErro
         currency,
         default_payment_terms_days: terms,
         fiscal_year_start_month: month,
+        decimal_separator,
         can_edit: ctx.role().allows(Permission::EditData)
             && ctx.access() == crate::tenancy::Access::ReadWrite,
     })
@@ -47,6 +52,8 @@ pub async fn save_company_profile(
     currency: String,
     default_payment_terms_days: String,
     fiscal_year_start_month: String,
+    // A form without the field leaves the format as it is.
+    #[server(default)] decimal_separator: String,
 ) -> Result<(), AppError> {
     let (pool, ctx) = crate::accounts::member_context(&slug).await?;
     let mut fields = std::collections::BTreeMap::new();
@@ -90,6 +97,17 @@ pub async fn save_company_profile(
             "Choose a month.".to_owned(),
         );
     }
+    let decimal_separator = match decimal_separator.trim() {
+        "" => None,
+        s @ ("." | ",") => Some(s.to_owned()),
+        _ => {
+            fields.insert(
+                "decimal_separator".to_owned(),
+                "Choose a number format.".to_owned(),
+            );
+            None
+        }
+    };
     if !fields.is_empty() {
         return Err(AppError::Validation {
             message: "Some fields need attention.".into(),
@@ -99,13 +117,15 @@ pub async fn save_company_profile(
     let mut tx = ctx.write(&pool).await?;
     sqlx::query(
         "UPDATE company_profile SET legal_name = $1, industry = $2, currency = $3,
-                default_payment_terms_days = $4, fiscal_year_start_month = $5, updated_at = now()",
+                default_payment_terms_days = $4, fiscal_year_start_month = $5,
+                decimal_separator = coalesce($6, decimal_separator), updated_at = now()",
     )
     .bind(&legal_name)
     .bind(&industry)
     .bind(&currency)
     .bind(terms)
     .bind(month)
+    .bind(decimal_separator)
     .execute(&mut *tx)
     .await?;
     tx.commit().await

@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
 use crate::AppError;
+pub use numbers::NumberFormat;
 
 /// The kinds that import, with the columns each expects.
 pub const KINDS: &[(&str, &str)] = &[
@@ -122,7 +123,8 @@ pub fn choices(kind: &str, key: &str) -> Option<&'static [&'static str]> {
     }
 }
 
-/// One problem in the file: 1-based data row (the header is row 0), the field.
+/// One problem in the file: 1-based data row (the header is row 0; the page shows
+/// rows as a spreadsheet numbers them, one more), the field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RowError {
     pub row: usize,
@@ -198,33 +200,55 @@ pub enum Value {
     Missing,
 }
 
-fn parse(field: &Field, raw: &str) -> Result<Value, String> {
+/// Why a cell was refused: most messages follow the field's label; a number not in
+/// the organization's format gets a message of its own, naming row and record.
+enum Problem {
+    Message(String),
+    NotANumber,
+    /// Read one way by the organization's format and another by the other format,
+    /// with nothing else in the file to show which: the other reading.
+    TwoWays(f64),
+}
+
+impl From<String> for Problem {
+    fn from(message: String) -> Self {
+        Problem::Message(message)
+    }
+}
+
+/// `shown` says whether the file holds a number only `format` reads, which settles
+/// cells both formats read ("1.500").
+fn parse(field: &Field, raw: &str, format: NumberFormat, shown: bool) -> Result<Value, Problem> {
     let raw = raw.trim();
     if raw.is_empty() {
         return if field.required {
-            Err("is required".into())
+            Err(Problem::Message("is required".into()))
         } else {
             Ok(Value::Missing)
         };
     }
-    let number = |max: f64| -> Result<f64, String> {
-        raw.replace(',', "")
-            .parse::<f64>()
-            .ok()
-            .filter(|v| v.is_finite() && *v >= 0.0 && *v <= max)
-            .ok_or_else(|| format!("\"{raw}\" is not a number from 0 to {max}"))
+    let number = |max: f64| -> Result<f64, Problem> {
+        let value = numbers::parse(raw, format).ok_or(Problem::NotANumber)?;
+        if let Some(other) = numbers::other_reading(raw, format).filter(|_| !shown) {
+            return Err(Problem::TwoWays(other));
+        }
+        if (0.0..=max).contains(&value) {
+            Ok(value)
+        } else {
+            Err(format!("\"{raw}\" is not a number from 0 to {max}").into())
+        }
     };
     match field.ty {
-        FieldType::Text if raw.chars().count() > 200 => Err("is longer than 200 characters".into()),
+        FieldType::Text if raw.chars().count() > 200 => {
+            Err(Problem::Message("is longer than 200 characters".into()))
+        }
         FieldType::Text
             if field.key == "sku"
                 && !raw
                     .chars()
                     .all(|c| c.is_ascii_alphanumeric() || "-_./".contains(c)) =>
         {
-            Err(format!(
-                "\"{raw}\" may hold only letters, digits, '-', '_', '.' and '/'"
-            ))
+            Err(format!("\"{raw}\" may hold only letters, digits, '-', '_', '.' and '/'").into())
         }
         FieldType::Text => Ok(Value::Text(raw.to_owned())),
         FieldType::Money => number(1e10).map(Value::Number),
@@ -234,7 +258,7 @@ fn parse(field: &Field, raw: &str) -> Result<Value, String> {
                 if d.fract() == 0.0 {
                     Ok(d)
                 } else {
-                    Err(format!("\"{raw}\" is not whole days"))
+                    Err(format!("\"{raw}\" is not whole days").into())
                 }
             })
             .map(Value::Number),
@@ -243,21 +267,60 @@ fn parse(field: &Field, raw: &str) -> Result<Value, String> {
             time::macros::format_description!("[year]-[month]-[day]"),
         )
         .map(Value::Date)
-        .map_err(|_| format!("\"{raw}\" is not a date like 2026-03-31")),
+        .map_err(|_| format!("\"{raw}\" is not a date like 2026-03-31").into()),
         FieldType::Flag => match raw.to_ascii_lowercase().as_str() {
             "true" | "yes" | "1" | "y" | "active" => Ok(Value::Flag(true)),
             "false" | "no" | "0" | "n" | "inactive" => Ok(Value::Flag(false)),
-            _ => Err(format!("\"{raw}\" is not yes or no")),
+            _ => Err(format!("\"{raw}\" is not yes or no").into()),
         },
     }
 }
 
+/// " (SKU A-100)": the row's record by its first field (SKU or number), if it has one.
+fn record_key(record: &[String], mapping: &[Option<usize>], fields: &[Field]) -> String {
+    mapping
+        .first()
+        .copied()
+        .flatten()
+        .and_then(|c| record.get(c))
+        .map(|k| k.trim())
+        .filter(|k| !k.is_empty())
+        .map(|k| format!(" ({} {k})", fields[0].label))
+        .unwrap_or_default()
+}
+
+/// The message for a number not in the organization's format, or one it reads
+/// differently from the other format. It names the row as a spreadsheet does (the
+/// header is row 1) and the row's record (its SKU or number), so the cell can be
+/// found, and says the ways out.
+fn not_a_number(
+    row: usize,
+    key: &str,
+    field: &Field,
+    raw: &str,
+    format: NumberFormat,
+    problem: Problem,
+) -> String {
+    let (row, label, example) = (row + 1, field.label.to_lowercase(), format.example());
+    match problem {
+        Problem::TwoWays(other) => format!(
+            "Row {row}{key}: {label} \"{raw}\" could be {} or {other}, and no other number in the file shows the {example} format; write it without the thousands mark, or change the number format under Settings",
+            numbers::parse(raw, format).unwrap_or_default()
+        ),
+        _ => format!(
+            "Row {row}{key}: {label} \"{raw}\" is not a number in the {example} format; change the number format under Settings or fix the cell"
+        ),
+    }
+}
+
 /// Parses every row with `mapping`; rows that pass are returned, the rest reported.
-/// Duplicate keys within the file are errors (the SKU, or SKU and location).
+/// Duplicate keys within the file are errors (the SKU, or SKU and location). Numbers
+/// are read in the organization's `format`.
 pub fn validate(
     kind: &str,
     records: &[Vec<String>],
     mapping: &[Option<usize>],
+    format: NumberFormat,
 ) -> (Vec<Vec<Value>>, Report) {
     let fields = fields(kind).unwrap_or_default();
     let mut report = Report {
@@ -287,6 +350,23 @@ pub fn validate(
     if report.error_count > 0 {
         return (Vec::new(), report);
     }
+    let numeric: Vec<usize> = fields
+        .iter()
+        .zip(mapping)
+        .filter(|(f, _)| {
+            matches!(
+                f.ty,
+                FieldType::Money | FieldType::Quantity | FieldType::Days
+            )
+        })
+        .filter_map(|(_, c)| *c)
+        .collect();
+    let shown = records.iter().any(|r| {
+        numeric.iter().any(|&c| {
+            r.get(c)
+                .is_some_and(|raw| numbers::only(raw.trim(), format))
+        })
+    });
     let mut seen = std::collections::HashMap::new();
     let mut valid = Vec::new();
     for (i, record) in records.iter().enumerate() {
@@ -297,27 +377,30 @@ pub fn validate(
             let raw = column
                 .and_then(|c| record.get(c))
                 .map_or("", String::as_str);
-            let parsed = parse(field, raw).and_then(|v| match (&v, choices(kind, field.key)) {
-                (Value::Text(t), Some(allowed))
-                    if !allowed.contains(&t.to_lowercase().as_str()) =>
-                {
-                    Err(format!("\"{t}\" is not one of {}", allowed.join(", ")))
+            let parsed = parse(field, raw, format, shown).and_then(|v| {
+                match (&v, choices(kind, field.key)) {
+                    (Value::Text(t), Some(allowed))
+                        if !allowed.contains(&t.to_lowercase().as_str()) =>
+                    {
+                        Err(format!("\"{t}\" is not one of {}", allowed.join(", ")).into())
+                    }
+                    _ => Ok(v),
                 }
-                _ => Ok(v),
             });
-            match parsed {
-                Ok(v) => values.push(v),
-                Err(message) => {
-                    ok = false;
-                    add(
-                        &mut report,
-                        row,
-                        field.label,
-                        format!("{} {message}", field.label),
-                    );
-                    values.push(Value::Missing);
+            let message = match parsed {
+                Ok(v) => {
+                    values.push(v);
+                    continue;
                 }
-            }
+                Err(Problem::Message(message)) => format!("{} {message}", field.label),
+                Err(problem) => {
+                    let key = record_key(record, mapping, fields);
+                    not_a_number(row, &key, field, raw.trim(), format, problem)
+                }
+            };
+            ok = false;
+            add(&mut report, row, field.label, message);
+            values.push(Value::Missing);
         }
         if ok {
             let key = match (kind, &values[0], values.get(1), values.get(3)) {
@@ -350,7 +433,7 @@ pub fn validate(
                     &mut report,
                     row,
                     fields[0].label,
-                    format!("duplicates row {first}"),
+                    format!("duplicates row {}", first + 1),
                 );
             }
         }
@@ -362,7 +445,10 @@ pub fn validate(
 }
 
 #[cfg(feature = "ssr")]
+pub mod decode;
+#[cfg(feature = "ssr")]
 pub mod limits;
+pub mod numbers;
 #[cfg(feature = "ssr")]
 pub mod queue;
 #[cfg(feature = "ssr")]
@@ -426,6 +512,7 @@ mod tests {
                 &["C-3", "Gamma", "1,200.00", "1500", ""],
             ]),
             &mapping,
+            NumberFormat::Point,
         );
         assert_eq!(valid.len(), 2, "rows 1 and 4");
         let at: Vec<(usize, &str)> = report
@@ -444,7 +531,7 @@ mod tests {
                 (3, "SKU")
             ]
         );
-        assert!(report.errors[5].message.contains("duplicates row 1"));
+        assert!(report.errors[5].message.contains("duplicates row 2"));
         assert_eq!(valid[1][3], Value::Number(1200.0));
     }
 
@@ -454,6 +541,7 @@ mod tests {
             "inventory",
             &rows(&[&["A-1", "MAIN", "5"]]),
             &[Some(0), None, Some(2), None, None, None],
+            NumberFormat::Point,
         );
         assert!(valid.is_empty());
         assert_eq!(report.errors[0].column, "Location code");
@@ -471,7 +559,7 @@ mod tests {
         .map(|r| r.iter().map(|c| (*c).to_owned()).collect())
         .collect();
         let mapping: Vec<Option<usize>> = (0..6).map(Some).collect();
-        let (valid, report) = validate("invoices", &rows, &mapping);
+        let (valid, report) = validate("invoices", &rows, &mapping, NumberFormat::Point);
         assert_eq!(valid.len(), 1);
         assert_eq!(
             (report.errors[0].row, report.errors[0].column.as_str()),
@@ -493,10 +581,12 @@ mod tests {
         };
         let mapping: Vec<Option<usize>> = (0..7).map(Some).collect();
         assert_eq!(
-            validate("sales", &line("Shipped"), &mapping).1.error_count,
+            validate("sales", &line("Shipped"), &mapping, NumberFormat::Point)
+                .1
+                .error_count,
             0
         );
-        let (_, report) = validate("sales", &line("lost"), &mapping);
+        let (_, report) = validate("sales", &line("lost"), &mapping, NumberFormat::Point);
         assert!(
             report.errors[0]
                 .message

@@ -5,7 +5,10 @@ use sqlx::PgPool;
 use uuid::Uuid;
 
 use super::queue::{self, ImportOrder};
-use super::{ImportView, Report, Value, fields, limits::ImportLimits, suggest, validate};
+use super::{
+    ImportView, NumberFormat, Report, Value, decode, fields, limits::ImportLimits, suggest,
+    validate,
+};
 use crate::{
     AppError,
     accounts::Permission,
@@ -21,21 +24,24 @@ fn unreadable(e: csv::Error) -> AppError {
         .unwrap_or_default();
     AppError::invalid(
         "file",
-        format!("This is not a readable CSV file{line}: save it as CSV (UTF-8) and try again."),
+        format!("This is not a readable CSV file{line}: save it as CSV and try again."),
     )
 }
 
-/// The header row and up to `take` data rows of a CSV file. Each record is checked
-/// against `limits` before it is kept, so what is held never exceeds them.
+/// The header row and up to `take` data rows of a CSV file, in whatever encoding and
+/// with whichever delimiter it came (`decode`). Each record is checked against
+/// `limits` before it is kept, so what is held never exceeds them.
 fn read_rows(
     content: &[u8],
     limits: &ImportLimits,
     take: usize,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
+    let text = decode::text(content);
     let mut reader = csv::ReaderBuilder::new()
         .flexible(true)
         .trim(csv::Trim::All)
-        .from_reader(content);
+        .delimiter(decode::delimiter(&text))
+        .from_reader(text.as_bytes());
     let header = reader.headers().map_err(unreadable)?;
     limits.check_header(header)?;
     let headers: Vec<String> = header.iter().map(str::to_owned).collect();
@@ -66,6 +72,14 @@ fn read_csv(
     limits: &ImportLimits,
 ) -> Result<(Vec<String>, Vec<Vec<String>>), AppError> {
     read_rows(content, limits, usize::MAX)
+}
+
+/// How the organization writes numbers (the company profile's decimal separator).
+async fn number_format(tx: &mut TenantTx) -> Result<NumberFormat, AppError> {
+    let separator: String = sqlx::query_scalar("SELECT decimal_separator FROM company_profile")
+        .fetch_one(&mut **tx)
+        .await?;
+    Ok(NumberFormat::from_separator(&separator))
 }
 
 /// Data rows the review page shows.
@@ -146,7 +160,8 @@ pub async fn create(
     let (headers, records) = read_csv(&content, limits)?;
     let mapping = suggest(&headers, fields);
     let mut tx = ctx.write(pool).await?;
-    let (_, mut report) = validate(kind, &records, &mapping);
+    let format = number_format(&mut tx).await?;
+    let (_, mut report) = validate(kind, &records, &mapping, format);
     check_against_data(&mut tx, kind, &records, &mapping, &mut report).await?;
     let id: Uuid = sqlx::query_scalar(
         "INSERT INTO import_jobs (kind, status, file_name, total_rows, report, created_by, content, mapping)
@@ -261,7 +276,8 @@ pub async fn remap(
     if mapping.len() != fields.len() || mapping.iter().flatten().any(|c| *c >= headers.len()) {
         return Err(AppError::bad_request("the mapping does not fit the file"));
     }
-    let (_, mut report) = validate(&job.kind, &records, &mapping);
+    let format = number_format(&mut tx).await?;
+    let (_, mut report) = validate(&job.kind, &records, &mapping, format);
     check_against_data(&mut tx, &job.kind, &records, &mapping, &mut report).await?;
     sqlx::query("UPDATE import_jobs SET mapping = $2, report = $3, status = $4 WHERE id = $1")
         .bind(id)
@@ -342,7 +358,8 @@ async fn checked_rows(
     job: &Job,
 ) -> Result<Vec<Vec<Value>>, AppError> {
     let (_, records) = read_csv(&job.content, &ImportLimits::STORED)?;
-    let (rows, report) = validate(&job.kind, &records, &job.mapping);
+    let format = number_format(tx).await?;
+    let (rows, report) = validate(&job.kind, &records, &job.mapping, format);
     if report.error_count > 0 {
         return Err(AppError::Conflict {
             message: "The file no longer validates: nothing has been imported.".into(),
