@@ -61,11 +61,11 @@ where
     S: Clone + Send + Sync + 'static,
 {
     // The queue is the platform's: a tenant's role has no rights on it.
-    let role = crate::tenancy::role::step_out(conn).await?;
+    let tenant_role = crate::tenancy::role::step_out(conn).await?;
     job.enqueue_using(&mut *conn, input)
         .await
         .map_err(AppError::internal)?;
-    crate::tenancy::role::resume(conn, &role).await?;
+    crate::tenancy::role::resume(conn, tenant_role).await?;
     Ok(())
 }
 

@@ -16,21 +16,30 @@ use super::SchemaName;
 /// the tables later template migrations create. Idempotent: provisioning and every
 /// migration of the schema run it, so new tables are always granted.
 pub(crate) async fn ensure(conn: &mut PgConnection, schema: &SchemaName) -> sqlx::Result<()> {
-    let exists: bool =
-        sqlx::query_scalar("SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)")
-            .bind(schema.as_str())
-            .fetch_one(&mut *conn)
-            .await?;
+    let (exists, member): (bool, bool) = sqlx::query_as(
+        "SELECT r.oid IS NOT NULL,
+                EXISTS (SELECT 1 FROM pg_auth_members m
+                         WHERE m.roleid = r.oid AND m.member = current_user::regrole)
+           FROM (SELECT NULL) one LEFT JOIN pg_roles r ON r.rolname = $1",
+    )
+    .bind(schema.as_str())
+    .fetch_one(&mut *conn)
+    .await?;
     let name = schema.quoted();
     let create = if exists {
         String::new()
     } else {
         format!("CREATE ROLE {name} NOLOGIN;")
     };
+    // Granted once: granting again only makes PostgreSQL send a notice per tenant.
+    let membership = if member {
+        String::new()
+    } else {
+        format!("GRANT {name} TO CURRENT_USER;")
+    };
     // One round trip; the role's name is the validated schema name, quoted.
     let grants = format!(
-        "{create}
-         GRANT {name} TO CURRENT_USER;
+        "{create}{membership}
          GRANT USAGE ON SCHEMA {name} TO {name};
          GRANT ALL ON ALL TABLES IN SCHEMA {name} TO {name};
          GRANT ALL ON ALL SEQUENCES IN SCHEMA {name} TO {name};
@@ -72,23 +81,28 @@ pub(crate) async fn enter(conn: &mut PgConnection, schema: &SchemaName) -> sqlx:
 }
 
 /// Steps back to the login role inside a tenant transaction, for platform work that
-/// belongs to the tenant's change (queueing a job). Returns the role to take again
-/// with [`resume`]; outside a tenant transaction both change nothing.
-pub(crate) async fn step_out(conn: &mut PgConnection) -> sqlx::Result<String> {
-    let role: String = sqlx::query_scalar("SELECT current_setting('role')")
-        .fetch_one(&mut *conn)
-        .await?;
-    sqlx::query("SELECT set_config('role', 'none', true)")
-        .execute(conn)
-        .await?;
-    Ok(role)
+/// belongs to the tenant's change (an audit record, a queued job): a tenant's role has
+/// no rights on platform tables. Returns the tenant role for [`resume`] to take again,
+/// `None` outside a tenant transaction. One round trip.
+pub(crate) async fn step_out(conn: &mut PgConnection) -> sqlx::Result<Option<String>> {
+    // The subquery (kept apart by OFFSET 0) reads the role before the outer query
+    // resets it.
+    let (role, _): (String, String) = sqlx::query_as(
+        "SELECT was, set_config('role', 'none', true)
+           FROM (SELECT current_setting('role') AS was OFFSET 0) now",
+    )
+    .fetch_one(&mut *conn)
+    .await?;
+    Ok((role != "none").then_some(role))
 }
 
-/// Takes again the role [`step_out`] left.
-pub(crate) async fn resume(conn: &mut PgConnection, role: &str) -> sqlx::Result<()> {
-    sqlx::query("SELECT set_config('role', $1, true)")
-        .bind(role)
-        .execute(conn)
-        .await?;
+/// Takes again the tenant role [`step_out`] left, if there was one.
+pub(crate) async fn resume(conn: &mut PgConnection, role: Option<String>) -> sqlx::Result<()> {
+    if let Some(role) = role {
+        sqlx::query("SELECT set_config('role', $1, true)")
+            .bind(role)
+            .execute(conn)
+            .await?;
+    }
     Ok(())
 }
