@@ -182,3 +182,36 @@ async fn verify_reports_role_problems_and_migrate_restores_a_missing_role() {
         .await
         .unwrap();
 }
+
+#[tokio::test]
+async fn tables_a_template_migration_adds_are_the_tenants() {
+    let pool = migrated_pool().await;
+    tenancy::provision(&pool, "Grows", "role-grows")
+        .await
+        .unwrap();
+    let dir = std::env::temp_dir().join(format!("capliquify-template-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let real = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/tenant");
+    for entry in std::fs::read_dir(real).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), dir.join(entry.file_name())).unwrap();
+    }
+    std::fs::write(
+        dir.join("9000_notes.sql"),
+        "CREATE TABLE notes (id serial PRIMARY KEY, body text);",
+    )
+    .unwrap();
+    let v2 = sqlx::migrate::Migrator::new(dir.as_path()).await.unwrap();
+    let report = template::migrate_all(&pool, &v2, 1, |_| {}).await.unwrap();
+    assert_eq!(report.migrated, 1);
+
+    let ctx = ctx(&pool, "role-grows").await;
+    let mut tx = ctx.write(&pool).await.unwrap();
+    sqlx::query("INSERT INTO notes (body) VALUES ('kept')")
+        .execute(&mut *tx)
+        .await
+        .unwrap();
+    tx.commit().await.unwrap();
+    let report = verify::verify(&pool, &v2).await.unwrap();
+    assert!(report.is_clean(), "{:?}", report.problems);
+}

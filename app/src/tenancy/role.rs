@@ -14,39 +14,56 @@ use super::SchemaName;
 /// Creates the tenant's role if it is missing, makes the platform role a member, and
 /// grants it the schema: usage, every table and sequence, and (default privileges)
 /// the tables later template migrations create. Idempotent: provisioning and every
-/// migration of the schema run it, so new tables are always granted.
+/// migration of the schema run it; for an existing role it grants only what is missing
+/// (tables a migration made as another role), so a migration that needs nothing costs
+/// one catalog query.
 pub(crate) async fn ensure(conn: &mut PgConnection, schema: &SchemaName) -> sqlx::Result<()> {
-    let (exists, member): (bool, bool) = sqlx::query_as(
+    // Names come from the catalog, quoted by `format('%I.%I')`.
+    let (exists, member, usage, ungranted): (bool, bool, bool, Vec<String>) = sqlx::query_as(
         "SELECT r.oid IS NOT NULL,
                 EXISTS (SELECT 1 FROM pg_auth_members m
-                         WHERE m.roleid = r.oid AND m.member = current_user::regrole)
-           FROM (SELECT NULL) one LEFT JOIN pg_roles r ON r.rolname = $1",
+                         WHERE m.roleid = r.oid AND m.member = current_user::regrole),
+                coalesce(has_schema_privilege(r.oid, n.oid, 'USAGE'), false),
+                ARRAY(SELECT format('%I.%I', n.nspname, c.relname) FROM pg_class c
+                       WHERE c.relnamespace = n.oid AND r.oid IS NOT NULL
+                         AND ((c.relkind IN ('r', 'p') AND NOT has_table_privilege(
+                                 r.oid, c.oid, 'SELECT, INSERT, UPDATE, DELETE, TRUNCATE, REFERENCES, TRIGGER'))
+                           OR (c.relkind = 'S' AND NOT has_sequence_privilege(
+                                 r.oid, c.oid, 'USAGE, SELECT, UPDATE'))))
+           FROM pg_namespace n LEFT JOIN pg_roles r ON r.rolname = n.nspname
+          WHERE n.nspname = $1",
     )
     .bind(schema.as_str())
     .fetch_one(&mut *conn)
     .await?;
     let name = schema.quoted();
-    let create = if exists {
-        String::new()
-    } else {
-        format!("CREATE ROLE {name} NOLOGIN;")
-    };
+    let mut sql = String::new();
+    if !exists {
+        sql.push_str(&format!(
+            "CREATE ROLE {name} NOLOGIN;
+             GRANT ALL ON ALL TABLES IN SCHEMA {name} TO {name};
+             GRANT ALL ON ALL SEQUENCES IN SCHEMA {name} TO {name};
+             ALTER DEFAULT PRIVILEGES IN SCHEMA {name} GRANT ALL ON TABLES TO {name};
+             ALTER DEFAULT PRIVILEGES IN SCHEMA {name} GRANT ALL ON SEQUENCES TO {name};"
+        ));
+    }
     // Granted once: granting again only makes PostgreSQL send a notice per tenant.
-    let membership = if member {
-        String::new()
-    } else {
-        format!("GRANT {name} TO CURRENT_USER;")
-    };
-    // One round trip; the role's name is the validated schema name, quoted.
-    let grants = format!(
-        "{create}{membership}
-         GRANT USAGE ON SCHEMA {name} TO {name};
-         GRANT ALL ON ALL TABLES IN SCHEMA {name} TO {name};
-         GRANT ALL ON ALL SEQUENCES IN SCHEMA {name} TO {name};
-         ALTER DEFAULT PRIVILEGES IN SCHEMA {name} GRANT ALL ON TABLES TO {name};
-         ALTER DEFAULT PRIVILEGES IN SCHEMA {name} GRANT ALL ON SEQUENCES TO {name};"
-    );
-    conn.execute(sqlx::raw_sql(&grants)).await?;
+    if !member {
+        sql.push_str(&format!("GRANT {name} TO CURRENT_USER;"));
+    }
+    if !usage {
+        sql.push_str(&format!("GRANT USAGE ON SCHEMA {name} TO {name};"));
+    }
+    // GRANT ALL ON TABLE also serves sequences.
+    if !ungranted.is_empty() {
+        sql.push_str(&format!(
+            "GRANT ALL ON TABLE {} TO {name};",
+            ungranted.join(", ")
+        ));
+    }
+    if !sql.is_empty() {
+        conn.execute(sqlx::raw_sql(&sql)).await?;
+    }
     Ok(())
 }
 
