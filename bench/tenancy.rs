@@ -115,8 +115,8 @@ async fn latest_template(extra: &[(String, String)]) -> anyhow::Result<Migrator>
     Ok(migrator)
 }
 
-/// Resolve the tenant and the membership, open a read transaction with the local search path, run one
-/// small query, commit: what every tenant request pays.
+/// Resolve the tenant and the membership, open a read transaction with the local search path
+/// and the tenant's role, run one small query, commit: what every tenant request pays.
 async fn context_cost(pool: &PgPool) -> anyhow::Result<()> {
     let slug: String = sqlx::query_scalar("SELECT slug FROM tenants ORDER BY created_at LIMIT 1")
         .fetch_one(pool)
@@ -145,7 +145,7 @@ async fn context_cost(pool: &PgPool) -> anyhow::Result<()> {
     }
     println!();
     println!(
-        "tenant context per request (resolve + membership + transaction + search path + one query): p50 {}, p99 {}",
+        "tenant context per request (resolve + membership + transaction + search path and role + one query): p50 {}, p99 {}",
         ms(percentile(&mut times, 50)),
         ms(percentile(&mut times, 99))
     );

@@ -87,6 +87,9 @@ pub async fn record_detailed(
         Actor::Cli => ("cli", None),
         Actor::Operator(id) => ("platform_admin", Some(id)),
     };
+    // The log is the platform's, also when the change is a tenant's: a tenant's role
+    // can neither write nor read it.
+    let tenant_role = crate::tenancy::role::step_out(conn).await?;
     sqlx::query(
         "INSERT INTO public.audit_log (actor_kind, actor_id, tenant_id, action, target, ip, details)
          VALUES ($1, $2, $3, $4, $5, $6::inet, $7)",
@@ -98,7 +101,8 @@ pub async fn record_detailed(
     .bind(target)
     .bind(ip.map(|ip| ip.to_string()))
     .bind(details)
-    .execute(conn)
+    .execute(&mut *conn)
     .await?;
+    crate::tenancy::role::resume(conn, tenant_role).await?;
     Ok(())
 }

@@ -60,10 +60,13 @@ where
     I: Serialize + DeserializeOwned + Send + Sync + 'static,
     S: Clone + Send + Sync + 'static,
 {
-    job.enqueue_using(conn, input)
+    // The queue is the platform's: a tenant's role has no rights on it.
+    let tenant_role = crate::tenancy::role::step_out(conn).await?;
+    job.enqueue_using(&mut *conn, input)
         .await
-        .map(|_| ())
-        .map_err(AppError::internal)
+        .map_err(AppError::internal)?;
+    crate::tenancy::role::resume(conn, tenant_role).await?;
+    Ok(())
 }
 
 /// Runs the tasks of the job `job` gives once the database answers, at most

@@ -6,7 +6,7 @@ use sqlx::{PgConnection, PgPool, Postgres, Transaction};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use super::{SchemaName, Tenant, TenantStatus, template::set_local_search_path};
+use super::{SchemaName, Tenant, TenantStatus, role};
 use crate::{
     AppError,
     accounts::{Permission, Role},
@@ -187,7 +187,8 @@ pub(crate) fn read_only(organization: &str) -> AppError {
     }
 }
 
-/// A transaction whose unqualified table names are the tenant's. Dereferences to the
+/// A transaction whose unqualified table names are the tenant's, acting as the tenant's
+/// role (nothing else is reachable). Dereferences to the
 /// connection for queries; dropped without [`TenantTx::commit`] it rolls back.
 pub struct TenantTx {
     tx: Transaction<'static, Postgres>,
@@ -205,7 +206,7 @@ impl TenantTx {
         writes_to: Option<uuid::Uuid>,
     ) -> Result<Self, AppError> {
         let (pool, schema) = (pool.clone(), schema.clone());
-        // Begin and search path in one detached task: see `db::detached`.
+        // Begin, search path and role in one detached task: see `db::detached`.
         let tx = db::detached(async move {
             let mut tx = if writes_to.is_none() {
                 pool.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
@@ -213,7 +214,7 @@ impl TenantTx {
             } else {
                 pool.begin().await?
             };
-            set_local_search_path(&mut tx, &schema).await?;
+            role::enter(&mut tx, &schema).await?;
             Ok(tx)
         })
         .await?;

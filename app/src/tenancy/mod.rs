@@ -18,6 +18,8 @@ mod registry;
 #[cfg(feature = "ssr")]
 mod resolve;
 #[cfg(feature = "ssr")]
+pub(crate) mod role;
+#[cfg(feature = "ssr")]
 mod schema_name;
 #[cfg(feature = "ssr")]
 pub mod template;

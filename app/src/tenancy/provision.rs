@@ -1,4 +1,4 @@
-//! Creating a tenant: registry row, schema, template tables and indexes in one
+//! Creating a tenant: registry row, schema, role, template tables and indexes in one
 //! transaction, so a failure or crash part-way leaves nothing behind.
 
 use sqlx::{PgConnection, PgPool, migrate::Migrator};
@@ -114,7 +114,8 @@ async fn finish(
     }
 }
 
-/// Inside the caller's transaction: registry row, schema, template, the owner's
+/// Inside the caller's transaction: registry row, schema, template, the tenant's role,
+/// the owner's
 /// membership and the audit record. `None` when the
 /// slug is taken (a concurrent creator waits here until the first one finishes).
 /// Leaves the transaction's search path on the new schema.
@@ -146,6 +147,7 @@ pub(super) async fn create_in(
         .execute(&mut *conn)
         .await?;
     template::apply(conn, &schema, template).await?;
+    super::role::ensure(conn, &schema).await?;
     if let Some(owner) = owner {
         sqlx::query(
             "INSERT INTO public.memberships (tenant_id, user_id, role) VALUES ($1, $2, 'owner')",

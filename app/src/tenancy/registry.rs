@@ -162,7 +162,7 @@ pub async fn delete(pool: &PgPool, slug: &Slug) -> Result<Tenant, AppError> {
     Ok(tenant)
 }
 
-/// Drops the schemas of tenants deleted before `older_than` ago and removes their
+/// Drops the schemas and roles of tenants deleted before `older_than` ago and removes their
 /// registry rows, each in its own transaction. Returns the purged slugs.
 pub async fn purge_deleted(
     pool: &PgPool,
@@ -194,6 +194,7 @@ pub async fn purge_deleted(
         ))
         .execute(&mut *tx)
         .await?;
+        super::role::remove(&mut tx, &tenant.schema).await?;
         sqlx::query("DELETE FROM tenants WHERE id = $1")
             .bind(id)
             .execute(&mut *tx)

@@ -138,17 +138,22 @@ pub struct FanOutReport {
     pub failed: Vec<(String, String)>,
 }
 
-/// Number of live tenants whose schema is behind `template`.
+/// Live tenants whose schema is behind the template or that lack their role (tenants
+/// made before roles existed get theirs from the fan-out); `$1` is the latest version.
+const BEHIND: &str = "status <> 'deleted' AND (schema_version < $1 OR NOT EXISTS \
+     (SELECT 1 FROM pg_roles WHERE rolname = tenants.schema_name))";
+
+/// Number of live tenants whose schema is behind `template` or that lack their role.
 pub async fn count_behind(pool: &PgPool, template: &Migrator) -> Result<i64, AppError> {
-    Ok(sqlx::query_scalar(
-        "SELECT count(*) FROM tenants WHERE status <> 'deleted' AND schema_version < $1",
+    Ok(
+        sqlx::query_scalar(&format!("SELECT count(*) FROM tenants WHERE {BEHIND}"))
+            .bind(latest_version(template))
+            .fetch_one(pool)
+            .await?,
     )
-    .bind(latest_version(template))
-    .fetch_one(pool)
-    .await?)
 }
 
-/// Brings every live tenant schema up to date, `jobs` at a time. Each schema migrates
+/// Brings every live tenant schema (and role) up to date, `jobs` at a time. Each schema migrates
 /// in its own transaction, so an interrupted run loses nothing and the next run
 /// resumes where it stopped; one schema's failure is reported and the others go on.
 pub async fn migrate_all(
@@ -161,9 +166,9 @@ pub async fn migrate_all(
     let total: i64 = sqlx::query_scalar("SELECT count(*) FROM tenants WHERE status <> 'deleted'")
         .fetch_one(pool)
         .await?;
-    let behind: Vec<(Uuid, String)> = sqlx::query_as(
-        "SELECT id, slug FROM tenants WHERE status <> 'deleted' AND schema_version < $1 ORDER BY created_at",
-    )
+    let behind: Vec<(Uuid, String)> = sqlx::query_as(&format!(
+        "SELECT id, slug FROM tenants WHERE {BEHIND} ORDER BY created_at"
+    ))
     .bind(latest)
     .fetch_all(pool)
     .await?;
@@ -221,6 +226,8 @@ async fn migrate_one(
         return Ok(Vec::new());
     };
     let applied = apply(&mut tx, &schema, template).await?;
+    // Grants what the migrations created, and makes the role of a tenant that lacks it.
+    super::role::ensure(&mut tx, &schema).await?;
     tx.commit().await?;
     Ok(applied)
 }

@@ -1,6 +1,6 @@
 //! `tenant verify`: every live tenant's schema exists, is at the latest version and
-//! holds exactly the template's tables; no schema is named like a tenant without
-//! being one.
+//! holds exactly the template's tables; its role exists, has the schema and reaches
+//! nothing else; no schema is named like a tenant without being one.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -75,6 +75,12 @@ pub async fn verify(pool: &PgPool, template: &Migrator) -> Result<VerifyReport, 
                 tenant.schema_version
             ));
         }
+        report.problems.extend(
+            role_problems(pool, &tenant.schema)
+                .await?
+                .into_iter()
+                .map(|p| format!("{slug}: {p}")),
+        );
         if have.contains("schema_migrations") {
             let ledger: Option<i64> = sqlx::query_scalar(&format!(
                 "SELECT max(version) FROM {}.schema_migrations",
@@ -90,6 +96,7 @@ pub async fn verify(pool: &PgPool, template: &Migrator) -> Result<VerifyReport, 
             }
         }
     }
+    report.problems.extend(open_grants(pool).await?);
     let registered: BTreeSet<&str> = tenants.iter().map(|t| t.schema.as_str()).collect();
     for stray in schemas.iter().filter(|s| !registered.contains(s.as_str())) {
         report.problems.push(format!(
@@ -115,4 +122,79 @@ async fn expected_tables(pool: &PgPool, template: &Migrator) -> Result<BTreeSet<
             .await?;
     tx.rollback().await?;
     Ok(tables.into_iter().collect())
+}
+
+/// What is wrong with one tenant's role: missing, able to log in or bypass checks,
+/// not takeable by the platform, lacking rights on its own schema, or a member of
+/// another role (whose rights it would inherit).
+async fn role_problems(pool: &PgPool, schema: &SchemaName) -> Result<Vec<String>, AppError> {
+    type Facts = (bool, bool, bool, bool, Vec<String>, Vec<String>);
+    let facts: Option<Facts> = sqlx::query_as(
+        "SELECT r.rolcanlogin, r.rolsuper OR r.rolbypassrls,
+                pg_has_role(current_user, r.oid, 'MEMBER'),
+                has_schema_privilege(r.oid, $2::text::regnamespace, 'USAGE'),
+                ARRAY(SELECT c.relname::text FROM pg_class c
+                       WHERE c.relnamespace = $2::text::regnamespace AND c.relkind IN ('r', 'p')
+                         AND NOT has_table_privilege(r.oid, c.oid, 'SELECT, INSERT, UPDATE, DELETE')
+                       ORDER BY 1),
+                ARRAY(SELECT m.roleid::regrole::text FROM pg_auth_members m
+                       WHERE m.member = r.oid ORDER BY 1)
+           FROM pg_roles r WHERE r.rolname = $1",
+    )
+    .bind(schema.as_str())
+    .bind(schema.as_str())
+    .fetch_optional(pool)
+    .await?;
+    let Some((login, superuser, takeable, usage, ungranted, member_of)) = facts else {
+        return Ok(vec![format!("role {schema} is missing")]);
+    };
+    let mut problems = Vec::new();
+    if login || superuser {
+        problems.push(format!(
+            "role {schema} can log in or bypass permission checks"
+        ));
+    }
+    if !takeable {
+        problems.push(format!(
+            "the platform role is not a member of role {schema}"
+        ));
+    }
+    if !usage {
+        problems.push(format!("role {schema} lacks usage on its schema"));
+    }
+    for table in ungranted {
+        problems.push(format!("role {schema} lacks rights on table {table}"));
+    }
+    for other in member_of {
+        problems.push(format!("role {schema} is a member of {other}"));
+    }
+    Ok(problems)
+}
+
+/// Grants that let a tenant's role reach past its own schema: a tenant role with
+/// rights on another schema or on a table outside tenant schemas, and tenant schemas
+/// open to every role (PUBLIC).
+async fn open_grants(pool: &PgPool) -> Result<Vec<String>, AppError> {
+    let rows: Vec<(String, String, String)> = sqlx::query_as(
+        "SELECT 'schema', n.nspname::text, coalesce(r.rolname::text, 'PUBLIC')
+           FROM pg_namespace n CROSS JOIN LATERAL aclexplode(n.nspacl) a
+           LEFT JOIN pg_roles r ON r.oid = a.grantee
+          WHERE (r.rolname LIKE 'tenant\\_%' AND r.rolname <> n.nspname)
+             OR (a.grantee = 0 AND n.nspname LIKE 'tenant\\_%')
+         UNION
+         SELECT 'table', n.nspname || '.' || c.relname, coalesce(r.rolname::text, 'PUBLIC')
+           FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+          CROSS JOIN LATERAL aclexplode(c.relacl) a
+           LEFT JOIN pg_roles r ON r.oid = a.grantee
+          WHERE n.nspname NOT LIKE 'tenant\\_%' AND n.nspname NOT LIKE 'pg\\_%'
+            AND n.nspname <> 'information_schema'
+            AND (r.rolname LIKE 'tenant\\_%' OR a.grantee = 0)
+          ORDER BY 2, 3",
+    )
+    .fetch_all(pool)
+    .await?;
+    Ok(rows
+        .into_iter()
+        .map(|(kind, object, grantee)| format!("{kind} {object} is open to {grantee}"))
+        .collect())
 }
