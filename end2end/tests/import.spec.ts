@@ -16,9 +16,10 @@ test('importing products and stock from CSV fills the dashboard; a viewer cannot
     await expect(page).toHaveURL(new RegExp(`/app/${slug}/import/[0-9a-f-]+$`));
   };
 
-  // A file with a mistake: the report names the row and column; nothing is saved.
+  // A file with a mistake: the report names the spreadsheet row (the header is row 1)
+  // and the column; nothing is saved.
   await upload('products', 'sku,name,unit_cost,unit_price\nVAL-001,Ball valve,twelve,24.90\n');
-  await expect(page.getByRole('row', { name: /1 Unit cost/ })).toBeVisible();
+  await expect(page.getByRole('row', { name: /2 Unit cost/ })).toBeVisible();
   await expect(page.getByRole('button', { name: /^Import/ })).toHaveCount(0);
 
   await upload('products', 'sku,name,unit_cost,unit_price\nVAL-001,Ball valve,12.50,24.90\nBRG-001,Bearing,4,9\n');
